@@ -1,0 +1,78 @@
+package io.github.astlock;
+
+import io.github.astlock.spi.Errno;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A directory could not be locked, or a held lock was lost. Every message names the directory,
+ * the mode, the lock file and the cause (with the POSIX error name where there is one), for
+ * example:
+ *
+ * <pre>
+ * cannot lock /var/spool/asterisk/voicemail/default/1234/INBOX (LOCKFILE, lock file .../INBOX/.lock):
+ * lock file cannot be created: open(.../INBOX/.lock.astlock.4711.9f2c...) failed: EACCES (Permission denied)
+ * </pre>
+ *
+ * <p>The subclasses are the kinds a caller may want to tell apart:
+ * {@link LockTimeoutException}, {@link LockPathException}, {@link LockFailedException},
+ * {@link LockLostException} and {@link LockInterruptedException}.
+ */
+public class LockException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path directory;
+    private final transient Path lockFile;
+    private final LockMode mode;
+    private final Errno errno;
+
+    /**
+     * Creates an exception.
+     *
+     * @param verb      what was attempted: {@code "lock"}, {@code "unlock"} or {@code "check"}
+     * @param directory the directory
+     * @param mode      the mode
+     * @param detail    the cause in words
+     * @param errno     the POSIX error, or {@code null}
+     * @param cause     the underlying exception, or {@code null}
+     */
+    protected LockException(String verb, Path directory, LockMode mode, String detail, Errno errno,
+                            Throwable cause) {
+        super(format(verb, directory, mode, detail), cause);
+        this.directory = directory;
+        this.mode = mode;
+        this.lockFile = directory != null && mode != null ? directory.resolve(mode.lockFileName()) : null;
+        this.errno = errno;
+    }
+
+    private static String format(String verb, Path directory, LockMode mode, String detail) {
+        StringBuilder sb = new StringBuilder("cannot ").append(verb).append(' ').append(directory);
+        if (mode != null) {
+            sb.append(" (").append(mode).append(", lock file ")
+              .append(directory == null ? mode.lockFileName() : directory.resolve(mode.lockFileName()))
+              .append(')');
+        }
+        return sb.append(": ").append(detail).toString();
+    }
+
+    /** @return the directory that was to be locked */
+    public Path directory() {
+        return directory;
+    }
+
+    /** @return the lock file inside the directory ({@code .lock} or {@code lock}) */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    /** @return the lock mode */
+    public LockMode mode() {
+        return mode;
+    }
+
+    /** @return the POSIX error behind the failure, when there is one */
+    public Optional<Errno> errno() {
+        return Optional.ofNullable(errno);
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.astlock;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings of a {@link PathLocker}. Build with {@link #builder()}; the defaults match
+ * Asterisk: {@link LockMode#LOCKFILE} and a 5 second timeout.
+ *
+ * <pre>{@code
+ * LockOptions options = LockOptions.builder()
+ *         .mode(LockMode.FLOCK)
+ *         .timeout(Duration.ofSeconds(2))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Invalid values fail with an {@link IllegalArgumentException} whose message starts with the
+ * field's name.
+ */
+public final class LockOptions {
+
+    /** Asterisk's timeout: 5 seconds. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** The first pause between two attempts: 1 ms. */
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(1);
+    /** The longest pause between two attempts: 20 ms, so a release is noticed quickly. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMillis(20);
+    /** Permissions of a new FLOCK-mode {@code lock} file, as Asterisk creates it: {@code 0600}. */
+    public static final int DEFAULT_FLOCK_FILE_PERMISSIONS = 0600;
+    /** Permissions of the LOCKFILE-mode temporary file (and so of {@code .lock}): {@code 0666}, as Asterisk. */
+    public static final int DEFAULT_LOCKFILE_PERMISSIONS = 0666;
+
+    private static final LockOptions DEFAULTS = builder().build();
+
+    private final LockMode mode;
+    private final Duration timeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final int flockFilePermissions;
+    private final int lockfilePermissions;
+
+    private LockOptions(Builder b) {
+        this.mode = b.mode;
+        this.timeout = b.timeout;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.flockFilePermissions = b.flockFilePermissions;
+        this.lockfilePermissions = b.lockfilePermissions;
+    }
+
+    /** @return the defaults: LOCKFILE, 5 s */
+    public static LockOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these options, to derive a variant */
+    public Builder toBuilder() {
+        return new Builder()
+                .mode(mode).timeout(timeout).backoff(initialBackoff, maxBackoff)
+                .flockFilePermissions(flockFilePermissions).lockfilePermissions(lockfilePermissions);
+    }
+
+    /** @return the lock mode */
+    public LockMode mode() {
+        return mode;
+    }
+
+    /** @return how long {@link PathLocker#lock(java.nio.file.Path)} waits; zero means one try */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** @return the first pause between two attempts */
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    /** @return the longest pause between two attempts */
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** @return permission bits for a new FLOCK-mode {@code lock} file (masked by the umask) */
+    public int flockFilePermissions() {
+        return flockFilePermissions;
+    }
+
+    /** @return permission bits for the LOCKFILE-mode temporary file and {@code .lock} (masked by the umask) */
+    public int lockfilePermissions() {
+        return lockfilePermissions;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof LockOptions)) {
+            return false;
+        }
+        LockOptions other = (LockOptions) o;
+        return mode == other.mode && timeout.equals(other.timeout)
+                && initialBackoff.equals(other.initialBackoff) && maxBackoff.equals(other.maxBackoff)
+                && flockFilePermissions == other.flockFilePermissions
+                && lockfilePermissions == other.lockfilePermissions;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, timeout, initialBackoff, maxBackoff, flockFilePermissions, lockfilePermissions);
+    }
+
+    @Override
+    public String toString() {
+        return "LockOptions[mode=" + mode + ", timeout=" + timeout.toMillis() + "ms, backoff="
+                + initialBackoff.toMillis() + ".." + maxBackoff.toMillis() + "ms, flockFilePermissions=0"
+                + Integer.toOctalString(flockFilePermissions) + ", lockfilePermissions=0"
+                + Integer.toOctalString(lockfilePermissions) + "]";
+    }
+
+    /** Builds {@link LockOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private LockMode mode = LockMode.LOCKFILE;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private int flockFilePermissions = DEFAULT_FLOCK_FILE_PERMISSIONS;
+        private int lockfilePermissions = DEFAULT_LOCKFILE_PERMISSIONS;
+
+        private Builder() {
+        }
+
+        /**
+         * @param mode the lock mode; must match the running Asterisk's {@code lockmode}
+         * @return this builder
+         */
+        public Builder mode(LockMode mode) {
+            this.mode = require(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param timeout how long to wait for a lock; zero means exactly one try
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = nonNegative(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the pauses between attempts: the first is {@code initial}, each next one doubles,
+         * up to {@code max}. Waiting never spins: both must be at least one millisecond.
+         *
+         * @param initial the first pause
+         * @param max     the longest pause, at least {@code initial}
+         * @return this builder
+         */
+        public Builder backoff(Duration initial, Duration max) {
+            Duration i = nonNegative(initial, "initialBackoff");
+            Duration m = nonNegative(max, "maxBackoff");
+            if (i.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException("initialBackoff: must be at least 1 ms, was " + i);
+            }
+            if (m.compareTo(i) < 0) {
+                throw new IllegalArgumentException("maxBackoff: must be at least initialBackoff (" + i + "), was " + m);
+            }
+            this.initialBackoff = i;
+            this.maxBackoff = m;
+            return this;
+        }
+
+        /**
+         * @param permissions bits for a new FLOCK-mode {@code lock} file, {@code 0} to {@code 0777}
+         * @return this builder
+         */
+        public Builder flockFilePermissions(int permissions) {
+            this.flockFilePermissions = permissions(permissions, "flockFilePermissions");
+            return this;
+        }
+
+        /**
+         * @param permissions bits for the LOCKFILE-mode temporary file, {@code 0} to {@code 0777}
+         * @return this builder
+         */
+        public Builder lockfilePermissions(int permissions) {
+            this.lockfilePermissions = permissions(permissions, "lockfilePermissions");
+            return this;
+        }
+
+        /** @return the options */
+        public LockOptions build() {
+            return new LockOptions(this);
+        }
+
+        private static <T> T require(T value, String field) {
+            if (value == null) {
+                throw new IllegalArgumentException(field + ": must not be null");
+            }
+            return value;
+        }
+
+        private static Duration nonNegative(Duration d, String field) {
+            require(d, field);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(field + ": must not be negative, was " + d);
+            }
+            return d;
+        }
+
+        private static int permissions(int p, String field) {
+            if (p < 0 || p > 0777) {
+                throw new IllegalArgumentException(field + ": must be between 0 and 0777 (octal), was 0"
+                        + Integer.toOctalString(p));
+            }
+            return p;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.astlock;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Another holder kept the lock for the whole timeout. Asterisk's {@code AST_LOCK_TIMEOUT}.
+ * Unlike Asterisk, only real contention is reported this way: an error of the file system is
+ * a {@link LockPathException} or {@link LockFailedException}.
+ */
+public class LockTimeoutException extends LockException {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration timeout;
+
+    /**
+     * @param directory the directory
+     * @param mode      the mode
+     * @param timeout   how long was waited
+     * @param detail    who holds the lock, as far as known
+     */
+    public LockTimeoutException(Path directory, LockMode mode, Duration timeout, String detail) {
+        super("lock", directory, mode, "timed out after " + timeout.toMillis() + " ms; " + detail, null, null);
+        this.timeout = timeout;
+    }
+
+    /** @return the timeout that expired */
+    public Duration timeout() {
+        return timeout;
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.astlock;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A held directory lock. Release it with {@link #close()}, normally through
+ * try-with-resources:
+ *
+ * <pre>{@code
+ * try (PathLock lock = locker.lock(folder)) {
+ *     // stage outside, rename inside; keep this well under Asterisk's 4-5 s patience
+ *     lock.checkValid();          // just before the commit step
+ *     Files.move(staged, folder.resolve("msg0007.txt"), StandardCopyOption.ATOMIC_MOVE);
+ * }
+ * }</pre>
+ *
+ * <p>A handle is safe to use from any thread, including closing it from a thread other than
+ * the one that locked.
+ */
+public interface PathLock extends AutoCloseable {
+
+    /** @return the locked directory, as an absolute path */
+    Path directory();
+
+    /** @return the lock mode */
+    LockMode mode();
+
+    /** @return the lock file inside the directory ({@code .lock} or {@code lock}) */
+    Path lockFile();
+
+    /** @return the id of the backend that performed the file operations */
+    String backendId();
+
+    /** @return when the lock was acquired */
+    Instant acquiredAt();
+
+    /** @return whether {@link #close()} has been called */
+    boolean isReleased();
+
+    /**
+     * Re-checks on disk that the lock is still ours: in LOCKFILE mode that {@code .lock} is
+     * still the inode we linked, in FLOCK mode that {@code lock} still names the inode we hold
+     * the {@code flock(2)} on. Never throws.
+     *
+     * @return {@code false} when released, lost, or when the check itself failed
+     */
+    boolean isValid();
+
+    /**
+     * Like {@link #isValid()} but explains a failure. Call it just before the step that commits
+     * work (for a voicemail message: before renaming {@code msgNNNN.txt} into place).
+     *
+     * @throws LockLostException when the lock file was removed or replaced
+     * @throws LockException     when the handle was released or the check failed
+     */
+    void checkValid() throws LockException;
+
+    /**
+     * Releases the lock. Idempotent: a second call does nothing. In LOCKFILE mode {@code .lock}
+     * is removed only if it is still our inode; in FLOCK mode the descriptor is closed and the
+     * {@code lock} file stays (Asterisk reuses it). The in-JVM reservation is released in every
+     * case, even when this throws.
+     *
+     * @throws LockLostException when the lock had been lost while held; a stranger's lock file
+     *     is left untouched
+     * @throws LockException     when the release itself failed
+     */
+    @Override
+    void close() throws LockException;
+}

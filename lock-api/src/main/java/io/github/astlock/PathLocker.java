@@ -1,0 +1,370 @@
+package io.github.astlock;
+
+import io.github.astlock.LockFailedException.Reason;
+import io.github.astlock.internal.Backoff;
+import io.github.astlock.internal.Errors;
+import io.github.astlock.internal.FlockProtocol;
+import io.github.astlock.internal.LocalLockTable;
+import io.github.astlock.internal.LockProtocol;
+import io.github.astlock.internal.LockfileProtocol;
+import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileOps;
+import io.github.astlock.spi.FileStat;
+import io.github.astlock.spi.FileType;
+import io.github.astlock.spi.LockBackendProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Locks directories the way Asterisk's {@code ast_lock_path()} does, so a JVM and a running
+ * Asterisk can both work in one voicemail spool. Thread-safe; create one and share it.
+ *
+ * <pre>{@code
+ * PathLocker locker = PathLocker.create();          // LOCKFILE, 5 s, best backend found
+ * try (PathLock lock = locker.lock(Path.of("/var/spool/asterisk/voicemail/default/1234/INBOX"))) {
+ *     // add, move or delete messages here
+ * }
+ * }</pre>
+ *
+ * <p>Threads of one JVM wait for each other on an in-memory queue per directory (keyed by the
+ * directory's device and inode), so only one of them at a time competes for the file on disk.
+ * Locks are not re-entrant: a thread that locks a directory it already holds gets a
+ * {@link LockFailedException} with reason {@link Reason#ALREADY_HELD} at once, instead of
+ * deadlocking against itself as Asterisk does.
+ *
+ * <p>Relative paths are resolved against the working directory when the lock is taken.
+ */
+public final class PathLocker {
+    private static final Logger LOG = LoggerFactory.getLogger(PathLocker.class);
+
+    private final LockOptions options;
+    private final LockBackendProvider backend;
+    private final LockProtocol protocol;
+    private final FileOps ops;
+    private final LocalLockTable table;
+
+    private PathLocker(LockOptions options, LockBackendProvider backend, LocalLockTable table) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.table = table;
+        if (!backend.availability().usable()) {
+            throw new BackendSelectionException("backend '" + backend.id() + "' cannot run here: "
+                    + backend.availability().reason());
+        }
+        this.ops = backend.fileOps();
+        this.protocol = protocolFor(options, backend, ops);
+    }
+
+    private static LockProtocol protocolFor(LockOptions options, LockBackendProvider backend, FileOps ops) {
+        if (!backend.supportedModes().contains(options.mode())) {
+            return null;
+        }
+        switch (options.mode()) {
+            case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions());
+            case FLOCK: return new FlockProtocol(ops, options.flockFilePermissions());
+            default: throw new AssertionError(options.mode());
+        }
+    }
+
+    /**
+     * A locker with the {@link LockOptions#defaults() defaults} and the backend chosen by
+     * {@link LockBackends#select()}.
+     *
+     * @return the locker
+     * @throws BackendSelectionException when no backend can be used
+     */
+    public static PathLocker create() {
+        return create(LockOptions.defaults());
+    }
+
+    /**
+     * A locker with the given options and the backend chosen by {@link LockBackends#select()}.
+     *
+     * @param options the options
+     * @return the locker
+     * @throws BackendSelectionException when no backend can be used
+     */
+    public static PathLocker create(LockOptions options) {
+        return new PathLocker(options, LockBackends.select(), LocalLockTable.GLOBAL);
+    }
+
+    /**
+     * A locker with the given options and the backend with the given id.
+     *
+     * @param options   the options
+     * @param backendId for example {@code "jna"}; {@code null} means automatic
+     * @return the locker
+     * @throws BackendSelectionException when that backend is missing or unusable
+     */
+    public static PathLocker create(LockOptions options, String backendId) {
+        return new PathLocker(options, LockBackends.select(backendId), LocalLockTable.GLOBAL);
+    }
+
+    /**
+     * A locker on a given backend instance, bypassing discovery (the compatibility kit uses this).
+     *
+     * @param options the options
+     * @param backend the backend
+     * @return the locker
+     * @throws BackendSelectionException when the backend reports itself unusable
+     */
+    public static PathLocker create(LockOptions options, LockBackendProvider backend) {
+        return new PathLocker(options, backend, LocalLockTable.GLOBAL);
+    }
+
+    /** @return the options */
+    public LockOptions options() {
+        return options;
+    }
+
+    /** @return the backend */
+    public LockBackendProvider backend() {
+        return backend;
+    }
+
+    /**
+     * Locks a directory, waiting up to the configured {@link LockOptions#timeout()}.
+     *
+     * @param directory the directory to lock
+     * @return the held lock; close it to release
+     * @throws LockTimeoutException     when someone else held it for the whole timeout
+     * @throws LockPathException        when the directory is missing or the lock file cannot be made
+     * @throws LockFailedException      when the lock is refused (see {@link LockFailedException.Reason})
+     * @throws LockInterruptedException when the thread is interrupted while waiting
+     */
+    public PathLock lock(Path directory) throws LockException {
+        return lock(directory, options.timeout());
+    }
+
+    /**
+     * Locks a directory, waiting up to {@code timeout}.
+     *
+     * @param directory the directory to lock
+     * @param timeout   how long to wait; zero means exactly one try
+     * @return the held lock
+     * @throws LockException as {@link #lock(Path)}
+     * @throws IllegalArgumentException when the timeout is negative
+     */
+    public PathLock lock(Path directory, Duration timeout) throws LockException {
+        try {
+            return acquire(directory, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(absolute(directory), options.mode(), e);
+        }
+    }
+
+    /**
+     * Tries once, without waiting.
+     *
+     * @param directory the directory to lock
+     * @return the held lock, or empty when someone else holds it
+     * @throws LockException for every failure other than contention
+     */
+    public Optional<PathLock> tryLock(Path directory) throws LockException {
+        try {
+            return Optional.of(lock(directory, Duration.ZERO));
+        } catch (LockTimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Locks a directory, waiting up to the configured timeout; an interrupt ends the wait with
+     * {@link InterruptedException}, leaving nothing behind.
+     *
+     * @param directory the directory to lock
+     * @return the held lock
+     * @throws LockException        as {@link #lock(Path)}
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public PathLock lockInterruptibly(Path directory) throws LockException, InterruptedException {
+        return acquire(directory, options.timeout());
+    }
+
+    /**
+     * Like {@link #lockInterruptibly(Path)} with an explicit timeout.
+     *
+     * @param directory the directory to lock
+     * @param timeout   how long to wait; zero means one try
+     * @return the held lock
+     * @throws LockException        as {@link #lock(Path)}
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public PathLock lockInterruptibly(Path directory, Duration timeout) throws LockException, InterruptedException {
+        return acquire(directory, timeout);
+    }
+
+    private static Path absolute(Path directory) {
+        return Objects.requireNonNull(directory, "directory").toAbsolutePath();
+    }
+
+    private PathLock acquire(Path directory, Duration timeout) throws LockException, InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout: must not be negative, was " + timeout);
+        }
+        Path dir = absolute(directory);
+        LockMode mode = options.mode();
+        if (protocol == null) {
+            throw new LockFailedException(dir, mode, Reason.UNSUPPORTED_MODE,
+                    backend.unsupportedModeReason(mode), null, null);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before locking " + dir);
+        }
+        long deadline = Backoff.deadline(timeout);
+        LocalLockTable.Key key = directoryKey(dir, mode);
+        LocalLockTable.Entry entry;
+        try {
+            entry = table.acquire(key, deadline);
+        } catch (LocalLockTable.AlreadyHeldException e) {
+            throw new LockFailedException(dir, mode, Reason.ALREADY_HELD,
+                    "this thread already holds this directory; locks are not re-entrant", null, null);
+        }
+        if (entry == null) {
+            Thread owner = table.ownerOf(key);
+            throw new LockTimeoutException(dir, mode, timeout, "held in this JVM"
+                    + (owner != null ? " by thread '" + owner.getName() + "'" : ""));
+        }
+        try {
+            LockProtocol.Held held = protocol.acquire(dir, deadline,
+                    new Backoff(options.initialBackoff(), options.maxBackoff()));
+            LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
+            return new Handle(dir, mode, backend.id(), held, entry);
+        } catch (LockTimeoutException e) {
+            table.release(entry);
+            LOG.warn("{}", e.getMessage());
+            throw e;
+        } catch (LockException | InterruptedException | RuntimeException | Error e) {
+            table.release(entry);
+            throw e;
+        }
+    }
+
+    /**
+     * The identity (device, inode) of a directory, for {@link AstLockPath}.
+     *
+     * @param dir an absolute path
+     * @return a value that is equal for every spelling of the same directory
+     * @throws LockException when the path is missing or not a directory
+     */
+    Object directoryIdentity(Path dir) throws LockException {
+        return directoryKey(dir, options.mode());
+    }
+
+    private LocalLockTable.Key directoryKey(Path dir, LockMode mode) throws LockException {
+        Optional<FileStat> st;
+        try {
+            st = ops.stat(dir);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode, Errors.Step.DIRECTORY, e);
+        }
+        if (st.isEmpty()) {
+            throw new LockPathException(dir, mode, "directory not found", io.github.astlock.spi.Errno.ENOENT, null);
+        }
+        if (st.get().type() != FileType.DIRECTORY) {
+            throw new LockPathException(dir, mode, "not a directory (it is a " + st.get().type().name().toLowerCase()
+                    + ")", io.github.astlock.spi.Errno.ENOTDIR, null);
+        }
+        return new LocalLockTable.Key(st.get().dev(), st.get().ino());
+    }
+
+    @Override
+    public String toString() {
+        return "PathLocker[" + options + ", backend=" + backend.id() + "]";
+    }
+
+    private final class Handle implements PathLock {
+        private final Path dir;
+        private final LockMode mode;
+        private final String backendId;
+        private final LockProtocol.Held held;
+        private final java.time.Instant acquiredAt = java.time.Instant.now();
+        private LocalLockTable.Entry entry;
+
+        Handle(Path dir, LockMode mode, String backendId, LockProtocol.Held held, LocalLockTable.Entry entry) {
+            this.dir = dir;
+            this.mode = mode;
+            this.backendId = backendId;
+            this.held = held;
+            this.entry = entry;
+        }
+
+        @Override
+        public Path directory() {
+            return dir;
+        }
+
+        @Override
+        public LockMode mode() {
+            return mode;
+        }
+
+        @Override
+        public Path lockFile() {
+            return dir.resolve(mode.lockFileName());
+        }
+
+        @Override
+        public String backendId() {
+            return backendId;
+        }
+
+        @Override
+        public java.time.Instant acquiredAt() {
+            return acquiredAt;
+        }
+
+        @Override
+        public synchronized boolean isReleased() {
+            return entry == null;
+        }
+
+        @Override
+        public boolean isValid() {
+            try {
+                checkValid();
+                return true;
+            } catch (LockException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public synchronized void checkValid() throws LockException {
+            if (entry == null) {
+                throw new LockLostException("check", dir, mode, "the lock was released by this handle");
+            }
+            held.checkValid();
+        }
+
+        @Override
+        public synchronized void close() throws LockException {
+            if (entry == null) {
+                return;
+            }
+            LocalLockTable.Entry e = entry;
+            entry = null;
+            try {
+                held.release();
+                LOG.debug("unlocked {} ({})", dir, mode);
+            } catch (LockLostException lost) {
+                LOG.warn("{}", lost.getMessage());
+                throw lost;
+            } finally {
+                table.release(e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PathLock[" + lockFile() + ", " + mode + ", backend " + backendId
+                    + (isReleased() ? ", released" : "") + "]";
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.github.astlock.internal;
+
+import io.github.astlock.LockException;
+import io.github.astlock.LockFailedException;
+import io.github.astlock.LockFailedException.Reason;
+import io.github.astlock.LockLostException;
+import io.github.astlock.LockMode;
+import io.github.astlock.LockTimeoutException;
+import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileOps;
+import io.github.astlock.spi.FileStat;
+import io.github.astlock.spi.FileType;
+import io.github.astlock.spi.FlockFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asterisk's {@code lockmode=flock} (FL-*): an exclusive {@code flock(2)} on {@code <dir>/lock}.
+ * Differences from Asterisk, all deliberate: the file is opened without following a symbolic
+ * link and without blocking on a FIFO, and refused unless it is a regular file with one link
+ * (KD-9); after {@code flock} succeeds, the name must still be the locked inode, otherwise the
+ * attempt starts again (the identity check Asterisk meant to make, KD-1); waiting sleeps with
+ * backoff; release closes the descriptor and leaves {@code lock} in place, because unlinking it
+ * is what lets two Asterisk waiters in at once.
+ */
+public final class FlockProtocol implements LockProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(FlockProtocol.class);
+
+    private final FileOps ops;
+    private final int permissions;
+
+    /**
+     * @param ops         the backend primitives; must implement {@link FileOps#openForFlock}
+     * @param permissions permission bits of a new {@code lock} file (masked by the umask)
+     */
+    public FlockProtocol(FileOps ops, int permissions) {
+        this.ops = ops;
+        this.permissions = permissions;
+    }
+
+    @Override
+    public LockMode mode() {
+        return LockMode.FLOCK;
+    }
+
+    @Override
+    public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
+        Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
+        long start = System.nanoTime();
+        while (true) {
+            FlockFile file;
+            try {
+                file = ops.openForFlock(lock, permissions);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.OPEN_LOCK_FILE, e);
+            }
+            boolean keep = false;
+            try {
+                FileStat opened = checkOpened(dir, lock, file);
+                if (opened != null) {
+                    while (true) {
+                        boolean locked;
+                        try {
+                            locked = file.tryLockExclusive();
+                        } catch (ErrnoException e) {
+                            throw Errors.map(dir, mode(), Errors.Step.FLOCK, e);
+                        }
+                        if (locked) {
+                            break;
+                        }
+                        if (!backoff.pause(deadline)) {
+                            throw new LockTimeoutException(dir, mode(), Duration.ofNanos(System.nanoTime() - start),
+                                    "held by another open file description of " + lock);
+                        }
+                    }
+                    if (stillNamed(dir, lock, opened)) {
+                        keep = true;
+                        return new HeldFlock(dir, lock, file, opened);
+                    }
+                    // KD-1: we locked an inode that is no longer named 'lock' (its holder unlinked
+                    // it on unlock, as Asterisk does). Holding it excludes nobody: start again.
+                    LOG.debug("{}: locked inode {} is no longer the lock file; retrying", lock, opened.identity());
+                }
+            } finally {
+                if (!keep) {
+                    closeQuietly(file);
+                }
+            }
+            if (Backoff.remaining(deadline) <= 0) {
+                throw new LockTimeoutException(dir, mode(), Duration.ofNanos(System.nanoTime() - start),
+                        lock + " kept being replaced while we locked it");
+            }
+        }
+    }
+
+    /** @return the status of the opened file, or {@code null} when it was unlinked meanwhile */
+    private FileStat checkOpened(Path dir, Path lock, FlockFile file) throws LockException {
+        FileStat st;
+        try {
+            st = file.fstat();
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+        if (st.type() != FileType.REGULAR) {
+            throw new LockFailedException(dir, mode(), Reason.NOT_REGULAR_FILE,
+                    lock + " is a " + st.type().name().toLowerCase() + ", not a regular file", null, null);
+        }
+        if (st.nlink() == 0) {
+            return null;
+        }
+        if (st.nlink() > 1) {
+            throw new LockFailedException(dir, mode(), Reason.HARD_LINKS,
+                    lock + " has " + st.nlink() + " hard links; refusing a lock file that is also named elsewhere",
+                    null, null);
+        }
+        return st;
+    }
+
+    private boolean stillNamed(Path dir, Path lock, FileStat opened) throws LockException {
+        try {
+            Optional<FileStat> named = ops.lstat(lock);
+            return named.isPresent() && named.get().sameInode(opened);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+    }
+
+    private static void closeQuietly(FlockFile file) {
+        try {
+            file.close();
+        } catch (ErrnoException e) {
+            LOG.warn("closing lock file descriptor failed: {}", e.getMessage());
+        }
+    }
+
+    private final class HeldFlock implements Held {
+        private final Path dir;
+        private final Path lock;
+        private final FlockFile file;
+        private final FileStat ours;
+
+        HeldFlock(Path dir, Path lock, FlockFile file, FileStat ours) {
+            this.dir = dir;
+            this.lock = lock;
+            this.file = file;
+            this.ours = ours;
+        }
+
+        @Override
+        public void checkValid() throws LockException {
+            check("check");
+        }
+
+        private void check(String verb) throws LockException {
+            Optional<FileStat> now;
+            try {
+                now = ops.lstat(lock);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+            }
+            if (now.isEmpty()) {
+                throw new LockLostException(verb, dir, mode(), lock
+                        + " was unlinked while held; a new locker can create it again, so exclusion may have been violated");
+            }
+            if (!now.get().sameInode(ours)) {
+                throw new LockLostException(verb, dir, mode(), lock + " was replaced while held (now inode "
+                        + now.get().identity() + ", ours " + ours.identity() + "); exclusion may have been violated");
+            }
+        }
+
+        @Override
+        public void release() throws LockException {
+            try {
+                check("unlock");
+            } finally {
+                try {
+                    file.close();
+                } catch (ErrnoException e) {
+                    throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+                }
+            }
+        }
+    }
+}

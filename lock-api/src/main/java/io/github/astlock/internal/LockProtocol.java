@@ -1,0 +1,42 @@
+package io.github.astlock.internal;
+
+import io.github.astlock.LockException;
+import io.github.astlock.LockMode;
+import java.nio.file.Path;
+
+/** One of Asterisk's lock protocols, written once over the backend primitives. */
+public interface LockProtocol {
+
+    /** @return the mode this protocol implements */
+    LockMode mode();
+
+    /**
+     * Takes the on-disk lock, waiting with {@code backoff} until {@code deadline}. Leaves nothing
+     * behind on any failure path.
+     *
+     * @param dir      the absolute directory
+     * @param deadline the deadline on the {@link System#nanoTime()} scale; already passed means one try
+     * @param backoff  the pauses between attempts
+     * @return the held lock
+     * @throws LockException        a typed failure, including the timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException;
+
+    /** A lock held on disk. */
+    interface Held {
+        /**
+         * @throws LockException a {@link io.github.astlock.LockLostException} when the lock file
+         *     was removed or replaced
+         */
+        void checkValid() throws LockException;
+
+        /**
+         * Releases the on-disk lock. Never removes a lock file that is not ours.
+         *
+         * @throws LockException a {@link io.github.astlock.LockLostException} when the lock had
+         *     been lost, or another failure
+         */
+        void release() throws LockException;
+    }
+}

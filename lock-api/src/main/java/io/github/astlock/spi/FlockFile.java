@@ -1,0 +1,38 @@
+package io.github.astlock.spi;
+
+import java.io.Closeable;
+
+/**
+ * An open descriptor of a lock file, as returned by {@link FileOps#openForFlock}. The FLOCK
+ * protocol keeps it open for as long as it holds the lock; closing it releases the
+ * {@code flock(2)} lock. Implementations must be safe to {@link #close()} from any thread, and
+ * a second close must do nothing.
+ */
+public interface FlockFile extends Closeable {
+
+    /**
+     * {@code fstat(2)} of the open descriptor.
+     *
+     * @return the status of the open file
+     * @throws ErrnoException when the call fails
+     */
+    FileStat fstat() throws ErrnoException;
+
+    /**
+     * {@code flock(fd, LOCK_EX | LOCK_NB)}: tries once to take an exclusive lock, never blocks.
+     *
+     * @return {@code true} when the lock was taken, {@code false} when another open file
+     *     description holds it ({@code EWOULDBLOCK})
+     * @throws ErrnoException for any other error (for example {@code ENOLCK})
+     */
+    boolean tryLockExclusive() throws ErrnoException;
+
+    /**
+     * {@code close(2)}: releases the descriptor and with it any {@code flock(2)} lock it holds.
+     * Never unlinks the file.
+     *
+     * @throws ErrnoException when the close reports an error (the descriptor is released anyway)
+     */
+    @Override
+    void close() throws ErrnoException;
+}

@@ -1,0 +1,69 @@
+package io.github.astlock.spi;
+
+import io.github.astlock.LockMode;
+import java.util.Set;
+
+/**
+ * A backend: supplies the {@link FileOps primitive file operations} the lock protocols run on.
+ * Backends are found with {@link java.util.ServiceLoader}; declare the implementation in
+ * {@code META-INF/services/io.github.astlock.spi.LockBackendProvider} and in
+ * {@code module-info.java} ({@code provides io.github.astlock.spi.LockBackendProvider with ...}).
+ *
+ * <p>The constructor must be cheap and must not fail because a native library is missing:
+ * report that through {@link #availability()} instead. Protocol logic never lives in a backend;
+ * run the {@code lock-tck} kit to prove a backend compatible.
+ */
+public interface LockBackendProvider {
+
+    /**
+     * A stable, lower-case identifier, used by {@code -Dastlock.backend=ID}; for example
+     * {@code nio}, {@code jna}, {@code jnr}.
+     *
+     * @return the identifier
+     */
+    String id();
+
+    /**
+     * The rank among usable backends; the highest wins automatic selection, ties broken by
+     * {@link #id()}. Ours: {@code nio} 10, {@code jnr} 40, {@code jna} 50.
+     *
+     * @return the priority
+     */
+    int priority();
+
+    /**
+     * Whether the backend can run in this JVM, checked once and cached by the implementation.
+     * Must not throw.
+     *
+     * @return the availability with a reason
+     */
+    Availability availability();
+
+    /**
+     * The lock modes whose primitives this backend supplies. {@link LockMode#LOCKFILE} needs
+     * every method of {@link FileOps} but {@code openForFlock}; {@link LockMode#FLOCK} needs
+     * {@code openForFlock} with a real {@code flock(2)}.
+     *
+     * @return the supported modes
+     */
+    Set<LockMode> supportedModes();
+
+    /**
+     * Why a mode is not supported, and what to use instead. Used in the error message when a
+     * caller asks for such a mode.
+     *
+     * @param mode a mode not in {@link #supportedModes()}
+     * @return an explanation naming an alternative
+     */
+    default String unsupportedModeReason(LockMode mode) {
+        return "backend '" + id() + "' does not implement " + mode;
+    }
+
+    /**
+     * The operations. Called only when {@link #availability()} is usable; may return the same
+     * instance each time.
+     *
+     * @return the primitive operations
+     */
+    FileOps fileOps();
+}
