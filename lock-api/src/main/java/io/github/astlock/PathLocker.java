@@ -265,11 +265,13 @@ public final class PathLocker {
             throw Errors.map(dir, mode, Errors.Step.DIRECTORY, e);
         }
         if (st.isEmpty()) {
-            throw new LockPathException(dir, mode, "directory not found", io.github.astlock.spi.Errno.ENOENT, null);
+            throw new LockPathException(dir, mode, "directory not found: stat failed: "
+                    + io.github.astlock.spi.Errno.ENOENT, io.github.astlock.spi.Errno.ENOENT, null);
         }
         if (st.get().type() != FileType.DIRECTORY) {
-            throw new LockPathException(dir, mode, "not a directory (it is a " + st.get().type().name().toLowerCase()
-                    + ")", io.github.astlock.spi.Errno.ENOTDIR, null);
+            throw new LockPathException(dir, mode, "not a directory (it is a "
+                    + st.get().type().name().toLowerCase(java.util.Locale.ROOT) + " file): "
+                    + io.github.astlock.spi.Errno.ENOTDIR, io.github.astlock.spi.Errno.ENOTDIR, null);
         }
         return new LocalLockTable.Key(st.get().dev(), st.get().ino());
     }

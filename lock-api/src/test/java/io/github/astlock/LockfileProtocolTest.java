@@ -76,6 +76,25 @@ class LockfileProtocolTest {
     }
 
     @Test
+    void lockRecreatedWithOurOldInodeNumberIsStillNotOurs() throws Exception {
+        PathLock lock = locker.lock(DIR);
+        fs.replaceReusingInode(LOCK); // blind unlock, then a stranger's file gets the freed inode number
+        assertFalse(lock.isValid());
+        LockLostException e = assertThrows(LockLostException.class, lock::close);
+        assertTrue(e.getMessage().contains("owner record"), e.getMessage());
+        assertTrue(fs.exists(LOCK), "the stranger's .lock must survive");
+    }
+
+    @Test
+    void dotLockCarriesAnOwnerRecordFromTheStart() throws Exception {
+        try (PathLock lock = locker.lock(DIR)) {
+            String content = new String(fs.read(LOCK, 4096), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(content.startsWith("astlock-owner 1\npid=" + ProcessHandle.current().pid() + "\n"), content);
+            assertTrue(content.contains("\ntoken="), content);
+        }
+    }
+
+    @Test
     void lockRemovedWhileHeldIsReported() throws Exception {
         PathLock lock = locker.lock(DIR);
         fs.removeName(LOCK);

@@ -68,8 +68,9 @@ public final class LockfileProtocol implements LockProtocol {
         Path lock = dir.resolve(LockMode.LOCKFILE.lockFileName());
         Path temp = dir.resolve(newTempName());
         long start = System.nanoTime();
+        OwnerRecord owner = OwnerRecord.forThisProcess();
         try {
-            ops.createExclusive(temp, permissions, new byte[0]);
+            ops.createExclusive(temp, permissions, owner.toBytes());
         } catch (ErrnoException e) {
             throw Errors.map(dir, mode(), Errors.Step.CREATE_TEMP, e);
         }
@@ -88,7 +89,7 @@ public final class LockfileProtocol implements LockProtocol {
                     linked = true;
                 }
                 if (linked) {
-                    return new HeldLockfile(dir, lock, ours);
+                    return new HeldLockfile(dir, lock, ours, owner);
                 }
                 if (!backoff.pause(deadline)) {
                     throw new LockTimeoutException(dir, mode(),
@@ -140,11 +141,13 @@ public final class LockfileProtocol implements LockProtocol {
         private final Path dir;
         private final Path lock;
         private final FileStat ours;
+        private final OwnerRecord owner;
 
-        HeldLockfile(Path dir, Path lock, FileStat ours) {
+        HeldLockfile(Path dir, Path lock, FileStat ours, OwnerRecord owner) {
             this.dir = dir;
             this.lock = lock;
             this.ours = ours;
+            this.owner = owner;
         }
 
         @Override
@@ -165,6 +168,20 @@ public final class LockfileProtocol implements LockProtocol {
             if (!now.get().sameInode(ours)) {
                 throw new LockLostException(verb, dir, mode(), lock + " is now inode " + now.get().identity()
                         + ", not ours (" + ours.identity() + "); it was removed and taken by someone else");
+            }
+            // The same inode number may have been reused for a stranger's file: our token decides.
+            Optional<OwnerRecord> record;
+            try {
+                record = OwnerRecord.parse(ops.read(lock, 4096));
+            } catch (ErrnoException e) {
+                if (e.errno().name().equals("ENOENT")) {
+                    throw new LockLostException(verb, dir, mode(), lock + " was removed by someone else");
+                }
+                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+            }
+            if (record.isEmpty() || !record.get().token().equals(owner.token())) {
+                throw new LockLostException(verb, dir, mode(), lock + " was removed and re-created by someone else"
+                        + " (same inode number " + ours.identity() + ", but not our owner record)");
             }
         }
 

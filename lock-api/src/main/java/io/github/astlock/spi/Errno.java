@@ -144,6 +144,33 @@ public record Errno(String name, int number, String message) {
         return new Errno("EIO", EIO.number, message == null ? "unknown error" : message);
     }
 
+    /**
+     * Recovers the error behind a java.nio exception: the JDK reports {@code EEXIST},
+     * {@code ENOENT} and {@code EACCES} as dedicated exception types and every other error with the
+     * C library's text as the {@link java.nio.file.FileSystemException#getReason() reason}.
+     *
+     * @param e the exception thrown by a {@link java.nio.file.Files} method
+     * @return the error
+     */
+    public static Errno fromException(Exception e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return EEXIST;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return ENOENT;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return EACCES;
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            return fromMessage(((java.nio.file.FileSystemException) e).getReason());
+        }
+        if (e instanceof UnsupportedOperationException) {
+            return EOPNOTSUPP;
+        }
+        return fromMessage(e.getMessage());
+    }
+
     /** The symbolic name followed by the description, for example {@code EEXIST (File exists)}. */
     @Override
     public String toString() {

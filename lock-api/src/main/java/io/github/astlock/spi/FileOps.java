@@ -75,6 +75,31 @@ public interface FileOps {
     Optional<FileStat> stat(Path path) throws ErrnoException;
 
     /**
+     * Reads at most {@code maxBytes} from the start of a regular file, without following a
+     * symbolic link at {@code path} ({@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC}). The core
+     * uses it for the owner record inside {@code .lock}. The default uses java.nio, which is
+     * exact for this call; backends may override it.
+     *
+     * @param path     the file
+     * @param maxBytes the most bytes to return
+     * @return the bytes read, possibly fewer than {@code maxBytes}
+     * @throws ErrnoException for example {@code ENOENT}, {@code ELOOP} for a symbolic link,
+     *     {@code EISDIR}
+     */
+    default byte[] read(Path path, int maxBytes) throws ErrnoException {
+        try (java.nio.channels.SeekableByteChannel ch = java.nio.file.Files.newByteChannel(path,
+                java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(maxBytes);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // keep reading until full or end of file
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
+        } catch (java.io.IOException e) {
+            throw new ErrnoException("read", path, null, Errno.fromException(e), e);
+        }
+    }
+
+    /**
      * Opens (creating if needed) the lock file of FLOCK mode with
      * {@code O_WRONLY|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK} and the given permissions
      * (masked by the umask). {@code O_NOFOLLOW} makes a symbolic link fail with {@code ELOOP};

@@ -25,6 +25,7 @@ public final class FakeFileOps implements FileOps {
         final long ino;
         final FileType type;
         long nlink;
+        byte[] content = new byte[0];
         volatile Object flockOwner;
 
         Inode(long ino, FileType type) {
@@ -160,6 +161,32 @@ public final class FakeFileOps implements FileOps {
             throw new ErrnoException("open", path, Errno.EEXIST);
         }
         create(path, FileType.REGULAR);
+        names.get(path).content = content.clone();
+    }
+
+    @Override
+    public synchronized byte[] read(Path path, int maxBytes) throws ErrnoException {
+        Inode i = names.get(path);
+        if (i == null) {
+            throw new ErrnoException("read", path, Errno.ENOENT);
+        }
+        if (i.type == FileType.SYMLINK) {
+            throw new ErrnoException("read", path, Errno.ELOOP);
+        }
+        return java.util.Arrays.copyOf(i.content, Math.min(maxBytes, i.content.length));
+    }
+
+    /**
+     * Replaces a name by a new file that reuses the old inode number, as ext4 does after a free.
+     *
+     * @param path the name
+     */
+    public synchronized void replaceReusingInode(Path path) {
+        Inode old = names.remove(path);
+        old.nlink--;
+        Inode i = new Inode(old.ino, FileType.REGULAR);
+        i.nlink = 1;
+        names.put(path, i);
     }
 
     @Override

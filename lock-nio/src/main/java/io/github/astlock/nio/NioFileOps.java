@@ -8,12 +8,9 @@ import io.github.astlock.spi.FileType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -112,7 +109,7 @@ final class NioFileOps implements FileOps {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(path, "unix:dev,ino,nlink,mode,uid,size,lastModifiedTime,ctime", options);
-        } catch (NoSuchFileException e) {
+        } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | UnsupportedOperationException e) {
             throw map(op, path, null, e);
@@ -137,22 +134,8 @@ final class NioFileOps implements FileOps {
         return s;
     }
 
-    /** Recovers the errno from java.nio's exception: the JDK puts strerror() text in the reason. */
+    /** Wraps java.nio's exception with the errno it stands for. */
     static ErrnoException map(String op, Path path, Path other, Exception e) {
-        Errno errno;
-        if (e instanceof FileAlreadyExistsException) {
-            errno = Errno.EEXIST;
-        } else if (e instanceof NoSuchFileException) {
-            errno = Errno.ENOENT;
-        } else if (e instanceof AccessDeniedException) {
-            errno = Errno.EACCES;
-        } else if (e instanceof FileSystemException) {
-            errno = Errno.fromMessage(((FileSystemException) e).getReason());
-        } else if (e instanceof UnsupportedOperationException) {
-            errno = Errno.EOPNOTSUPP;
-        } else {
-            errno = Errno.fromMessage(e.getMessage());
-        }
-        return new ErrnoException(op, path, other, errno, e);
+        return new ErrnoException(op, path, other, Errno.fromException(e), e);
     }
 }

@@ -1,0 +1,361 @@
+package io.github.astlock.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.astlock.LockException;
+import io.github.astlock.LockLostException;
+import io.github.astlock.LockMode;
+import io.github.astlock.LockTimeoutException;
+import io.github.astlock.PathLock;
+import io.github.astlock.PathLocker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+
+/**
+ * Rules XP01-XP02 (the backend against itself in other JVMs) and IO01-IO13 (against peers
+ * nobody here wrote, and against the Asterisk-faithful C reference, defects included). Every
+ * holder and waiter of these tests lives in a different process.
+ */
+public abstract class CrossProcessRules extends BadInputRules {
+
+    /** For subclasses. */
+    protected CrossProcessRules() {
+    }
+
+    private static final Duration START = Duration.ofSeconds(30);
+
+    /**
+     * While a peer holds the lock, the backend times out within timeout + slack; after the peer
+     * releases, the backend holds the lock within the hand-over limit.
+     *
+     * @param release releases the peer and returns the {@link System#nanoTime()} at which the
+     *                release was observed complete
+     */
+    private void assertWaitsThenTakesOver(LockMode mode, LongSupplier release) throws Exception {
+        PathLocker quick = locker(mode, TckEnvironment.timeout());
+        long t0 = System.nanoTime();
+        LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> quick.lock(dir));
+        long ms = millisSince(t0);
+        long limit = TckEnvironment.timeout().plus(TckEnvironment.timeoutSlack()).toMillis();
+        assertTrue(ms >= TckEnvironment.timeout().toMillis() && ms <= limit,
+                "while the peer holds the lock, the backend must time out after " + TckEnvironment.timeout().toMillis()
+                        + " ms (at most " + limit + "); took " + ms + " ms");
+        assertDescribes(e, dir, mode, null);
+
+        CompletableFuture<Long> acquired = CompletableFuture.supplyAsync(() -> {
+            try (PathLock lock = locker(mode, Duration.ofSeconds(20)).lock(dir)) {
+                return System.nanoTime();
+            } catch (LockException x) {
+                throw new RuntimeException(x);
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(acquired.isDone(), "the backend got the lock while the peer still held it");
+        long released = release.getAsLong();
+        long got = acquired.get(20, TimeUnit.SECONDS);
+        long delay = (got - released) / 1_000_000;
+        assertTrue(delay <= TckEnvironment.handover().toMillis(),
+                "the backend took the lock " + delay + " ms after the peer released it (limit "
+                        + TckEnvironment.handover().toMillis() + " ms)");
+    }
+
+    private static long releaseHolder(PeerProcess holder) {
+        holder.send("release");
+        holder.awaitLine("UNLOCK", START);
+        long t = System.nanoTime();
+        holder.awaitExit(START);
+        return t;
+    }
+
+    private static long releaseByExit(PeerProcess holder) {
+        holder.send("release");
+        holder.awaitExit(START);
+        return System.nanoTime();
+    }
+
+    // ---------------------------------------------------------------- backend vs backend
+
+    private void assertTwoChildJvmsExclude(LockMode mode) throws Exception {
+        assumeDeclared(mode);
+        try (PeerProcess a = ChildJvm.start(getClass(), "hold", mode, dir, "5000")) {
+            a.awaitLine("LOCK SUCCESS", START);
+            try (PeerProcess b = ChildJvm.start(getClass(), "try", mode, dir, "300")) {
+                String line = b.awaitLine("LOCK", START);
+                assertTrue(line.startsWith("LOCK TIMEOUT"), "second JVM while the first holds: " + line
+                        + "; " + a.transcript());
+                assertEquals(1, b.awaitExit(START));
+            }
+            releaseHolder(a);
+            assertEquals(List.of("UNLOCK 0"), a.output().subList(1, 2));
+        }
+        try (PeerProcess c = ChildJvm.start(getClass(), "try", mode, dir, "300")) {
+            assertEquals("LOCK SUCCESS 0", c.awaitLine("LOCK", START), c.transcript());
+            assertEquals(0, c.awaitExit(START));
+        }
+    }
+
+    /** XP01: two JVMs exclude each other in LOCKFILE mode. */
+    @Test
+    public final void XP01_twoJvmsExcludeEachOtherLockfile() throws Exception {
+        assertTwoChildJvmsExclude(LockMode.LOCKFILE);
+    }
+
+    /** XP01: two JVMs exclude each other in FLOCK mode. */
+    @Test
+    public final void XP01_twoJvmsExcludeEachOtherFlock() throws Exception {
+        assertTwoChildJvmsExclude(LockMode.FLOCK);
+    }
+
+    private long stress(LockMode mode, int javaChildren, int asteriskWorkers, int iterations) throws Exception {
+        Path counter = dir.resolve("counter");
+        List<PeerProcess> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < javaChildren; i++) {
+                all.add(ChildJvm.start(getClass(), "count", mode, dir, counter.toString(), Integer.toString(iterations)));
+            }
+            for (int i = 0; i < asteriskWorkers; i++) {
+                all.add(Peers.asterisk(5, "count", mode, dir, counter.toString(), Integer.toString(iterations)));
+            }
+            for (PeerProcess p : all) {
+                p.awaitLine("DONE", TckEnvironment.processLimit());
+                assertEquals(0, p.awaitExit(START), p.transcript());
+            }
+        } finally {
+            all.forEach(PeerProcess::close);
+        }
+        String s = Files.readString(counter, StandardCharsets.US_ASCII).strip();
+        return Long.parseLong(s);
+    }
+
+    private void assertExactStress(LockMode mode, int asteriskWorkers) throws Exception {
+        assumeDeclared(mode);
+        int n = TckEnvironment.stressProcesses();
+        int m = TckEnvironment.stressIterations();
+        long expected = (long) (n + asteriskWorkers) * m;
+        long got = stress(mode, n, asteriskWorkers, m);
+        assertEquals(expected, got, (n + asteriskWorkers) + " processes x " + m + " increments under the "
+                + mode + " lock: " + (expected - got) + " updates lost, so two processes held the lock at once");
+    }
+
+    /** XP02: lost-update stress, backend children only, LOCKFILE: the count is exact. */
+    @Test
+    public final void XP02_noLostUpdatesLockfile() throws Exception {
+        assertExactStress(LockMode.LOCKFILE, 0);
+    }
+
+    /** XP02: lost-update stress, backend children only, FLOCK: the count is exact. */
+    @Test
+    public final void XP02_noLostUpdatesFlock() throws Exception {
+        assertExactStress(LockMode.FLOCK, 0);
+    }
+
+    // ---------------------------------------------------------------- the C reference
+
+    private void assertWaitsForAsterisk(LockMode mode) throws Exception {
+        assumeDeclared(mode);
+        try (PeerProcess ast = Peers.asterisk(5, "hold", mode, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+            assertWaitsThenTakesOver(mode, () -> releaseHolder(ast));
+        }
+    }
+
+    private void assertAsteriskWaitsForUs(LockMode mode) throws Exception {
+        assumeDeclared(mode);
+        try (PathLock lock = locker(mode, Duration.ZERO).lock(dir)) {
+            try (PeerProcess ast = Peers.asterisk(1, "try", mode, dir)) {
+                String line = ast.awaitLine("LOCK", START);
+                assertEquals("LOCK TIMEOUT -1", line, "Asterisk must not get the lock we hold; " + ast.transcript());
+                assertEquals(1, ast.awaitExit(START));
+            }
+            assertTrue(lock.isValid(), "Asterisk's failed attempt must not disturb our lock");
+        }
+        try (PeerProcess ast = Peers.asterisk(0, "try", mode, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), "free again after release; " + ast.transcript());
+        }
+    }
+
+    /** IO01: while Asterisk holds {@code .lock}, the backend waits and times out, then takes over promptly. */
+    @Test
+    public final void IO01_waitsForAsteriskLockfile() throws Exception {
+        assertWaitsForAsterisk(LockMode.LOCKFILE);
+    }
+
+    /** IO02: while the backend holds {@code .lock}, Asterisk gets TIMEOUT. */
+    @Test
+    public final void IO02_asteriskWaitsForUsLockfile() throws Exception {
+        assertAsteriskWaitsForUs(LockMode.LOCKFILE);
+    }
+
+    /** IO03: while Asterisk holds {@code lock} by flock, the backend waits and times out, then takes over promptly. */
+    @Test
+    public final void IO03_waitsForAsteriskFlock() throws Exception {
+        assertWaitsForAsterisk(LockMode.FLOCK);
+    }
+
+    /** IO04: while the backend holds {@code lock} by flock, Asterisk gets TIMEOUT. */
+    @Test
+    public final void IO04_asteriskWaitsForUsFlock() throws Exception {
+        assertAsteriskWaitsForUs(LockMode.FLOCK);
+    }
+
+    // ---------------------------------------------------------------- flock(1)
+
+    /** IO05: while util-linux flock(1) holds {@code lock}, the backend waits and times out, then takes over promptly. */
+    @Test
+    public final void IO05_waitsForFlockCommand() throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        try (PeerProcess holder = Peers.flockHolder(dir.resolve("lock"))) {
+            holder.awaitLine("LOCK SUCCESS", START);
+            assertWaitsThenTakesOver(LockMode.FLOCK, () -> releaseByExit(holder));
+        }
+    }
+
+    /** IO06: while the backend holds {@code lock}, {@code flock -n lock true} fails. */
+    @Test
+    public final void IO06_flockCommandWaitsForUs() throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        Peers.assumeFlock();
+        try (PathLock lock = locker(LockMode.FLOCK, Duration.ZERO).lock(dir)) {
+            assertEquals(1, Peers.flockTry(dir.resolve("lock")), "flock -n must fail while we hold the lock");
+        }
+        assertEquals(0, Peers.flockTry(dir.resolve("lock")), "flock -n must succeed after release");
+    }
+
+    // ---------------------------------------------------------------- dotlockfile
+
+    /** IO07: while liblockfile's dotlockfile holds {@code .lock}, the backend waits and times out, then takes over promptly. */
+    @Test
+    public final void IO07_waitsForDotlockfile() throws Exception {
+        Peers.assumeDotlockfile();
+        Path lockFile = dir.resolve(".lock");
+        assertEquals(0, Peers.dotlockfileLock(lockFile), "dotlockfile -l on a free folder");
+        assertWaitsThenTakesOver(LockMode.LOCKFILE, () -> {
+            try {
+                assertEquals(0, Peers.dotlockfileUnlock(lockFile));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return System.nanoTime();
+        });
+    }
+
+    /** IO08: while the backend holds {@code .lock}, {@code dotlockfile -l -r 0} fails. */
+    @Test
+    public final void IO08_dotlockfileWaitsForUs() throws Exception {
+        Peers.assumeDotlockfile();
+        Path lockFile = dir.resolve(".lock");
+        try (PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir)) {
+            assertTrue(Peers.dotlockfileLock(lockFile) != 0, "dotlockfile must not get the lock we hold");
+            assertTrue(lock.isValid());
+        }
+        assertEquals(0, Peers.dotlockfileLock(lockFile), "dotlockfile gets it after our release");
+        assertEquals(0, Peers.dotlockfileUnlock(lockFile));
+    }
+
+    // ---------------------------------------------------------------- stress with Asterisk
+
+    /** IO09: lost-update stress, backend children mixed with Asterisk workers, LOCKFILE: the count is exact. */
+    @Test
+    public final void IO09_noLostUpdatesWithAsteriskLockfile() throws Exception {
+        assertExactStress(LockMode.LOCKFILE, 2);
+    }
+
+    /**
+     * IO10: lost-update stress, backend children mixed with Asterisk workers, FLOCK. Asterisk's
+     * own defect (KD-1: unlink on unlock plus a dead identity check) lets two Asterisk workers in
+     * at once, so updates may be lost; the kit reports the loss instead of hiding it, and checks
+     * that every process finished and nothing was counted twice.
+     *
+     * @param reporter where the measured loss is published
+     */
+    @Test
+    public final void IO10_lossWithAsteriskFlockIsReported(TestReporter reporter) throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        int n = TckEnvironment.stressProcesses();
+        int m = TckEnvironment.stressIterations();
+        long expected = (long) (n + 2) * m;
+        long got = stress(LockMode.FLOCK, n, 2, m);
+        assertTrue(got > 0 && got <= expected, "counter " + got + " of " + expected);
+        String report = "FLOCK, " + n + " backend + 2 Asterisk processes x " + m + ": " + (expected - got)
+                + " of " + expected + " increments lost (Asterisk's KD-1 defect; 0 is possible on a quiet machine)";
+        reporter.publishEntry("KD-1 loss", report);
+        System.out.println("[astlock-tck] " + report);
+    }
+
+    // ---------------------------------------------------------------- Asterisk's defects
+
+    /** IO11: after Asterisk unlinks {@code lock} on unlock (KD-1), the waiting backend holds the named file, so Asterisk stays out. */
+    @Test
+    public final void IO11_noOrphanAfterAsterisksUnlinkOnUnlock() throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        try (PeerProcess ast = Peers.asterisk(5, "hold", LockMode.FLOCK, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+            CompletableFuture<PathLock> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return locker(LockMode.FLOCK, Duration.ofSeconds(20)).lock(dir);
+                } catch (LockException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(300); // the waiter has opened Asterisk's inode and polls it
+            releaseHolder(ast); // unlink(lock), then close: the waiter's inode is now an orphan
+            try (PathLock held = waiter.get(20, TimeUnit.SECONDS)) {
+                assertTrue(held.isValid(), "the backend must hold the file now named 'lock'");
+                try (PeerProcess again = Peers.asterisk(0, "try", LockMode.FLOCK, dir)) {
+                    assertEquals("LOCK TIMEOUT -1", again.awaitLine("LOCK", START),
+                            "Asterisk got in while the backend held the lock: the backend kept an orphaned inode; "
+                                    + again.transcript());
+                }
+            }
+        }
+    }
+
+    /** IO12: our FLOCK release leaves {@code lock} in place, and Asterisk reuses it at once. */
+    @Test
+    public final void IO12_asteriskReusesTheLockFileWeLeave() throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        locker(LockMode.FLOCK, Duration.ZERO).lock(dir).close();
+        assertEquals(List.of("lock"), names(dir));
+        try (PeerProcess ast = Peers.asterisk(0, "try", LockMode.FLOCK, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+            assertEquals(0, ast.awaitExit(START));
+        }
+    }
+
+    /** IO13: Asterisk's blind unlock (KD-2) is detected as a lost lock, and our release then leaves Asterisk's new lock alone. */
+    @Test
+    public final void IO13_blindUnlockIsDetectedAndTheNewLockSurvives() throws Exception {
+        PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir);
+        try (PeerProcess unlock = Peers.asterisk(0, "unlock", LockMode.LOCKFILE, dir)) {
+            assertEquals("UNLOCK 0", unlock.awaitLine("UNLOCK", START), unlock.transcript());
+        }
+        assertThrows(LockLostException.class, lock::checkValid);
+        try (PeerProcess ast = Peers.asterisk(0, "hold", LockMode.LOCKFILE, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+            LockLostException e = assertThrows(LockLostException.class, lock::close);
+            assertDescribes(e, dir, LockMode.LOCKFILE, null);
+            assertTrue(Files.exists(dir.resolve(".lock")), "Asterisk's lock must survive our release");
+            assertEquals("UNLOCK 0", releaseLine(ast));
+        }
+    }
+
+    private static String releaseLine(PeerProcess p) {
+        p.send("release");
+        String line = p.awaitLine("UNLOCK", START);
+        p.awaitExit(START);
+        return line;
+    }
+}

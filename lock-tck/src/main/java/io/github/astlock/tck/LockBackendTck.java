@@ -1,0 +1,27 @@
+package io.github.astlock.tck;
+
+/**
+ * The astlock compatibility kit. To test a backend, write one concrete subclass in your test
+ * sources and implement {@link #createBackend()}:
+ *
+ * <pre>{@code
+ * class MyBackendTckTest extends LockBackendTck {
+ *     @Override
+ *     protected LockBackendProvider createBackend() {
+ *         return new MyBackendProvider();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every test method is {@code final} and named after the rule of {@code SPEC.md} it checks
+ * (for example {@code IO11_...}). The backend also runs in child JVMs on the same class path,
+ * built by the same factory, so the subclass needs a no-argument constructor and must not rely
+ * on state set up by a test. Tests of a mode the backend does not declare are skipped with a
+ * reason, and {@code MODE01} checks the refusal; a missing peer program skips its tests with an
+ * install hint; every other skip or failure is the backend's.
+ */
+public abstract class LockBackendTck extends CrossProcessRules {
+    /** For subclasses. */
+    protected LockBackendTck() {
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.astlock.tck;
+
+import io.github.astlock.AstLockResult;
+import io.github.astlock.LockException;
+import io.github.astlock.LockMode;
+import io.github.astlock.LockOptions;
+import io.github.astlock.LockTimeoutException;
+import io.github.astlock.PathLock;
+import io.github.astlock.PathLocker;
+import io.github.astlock.spi.LockBackendProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The program a child JVM runs: locks with the backend under test and reports on standard
+ * output in the same line format as the C reference, so tests treat both alike.
+ *
+ * <pre>
+ * TckChild KITCLASS hold  MODE DIR TIMEOUT_MS      LOCK ... then wait for a line on stdin, then UNLOCK ...
+ * TckChild KITCLASS try   MODE DIR TIMEOUT_MS      LOCK ... and, when locked, UNLOCK ... at once
+ * TckChild KITCLASS count MODE DIR COUNTER N       N locked read-increment-write cycles, then DONE ...
+ * </pre>
+ *
+ * {@code LOCK <RESULT> <code> [exception and message]}, {@code UNLOCK 0} or
+ * {@code UNLOCK -1 <why>}; exit status 0 on success, 1 timeout, 2 path not found, 3 failure,
+ * 64 usage, as the C reference.
+ */
+public final class TckChild {
+    private TckChild() {
+    }
+
+    /**
+     * @param args see the class description
+     * @throws Exception on unexpected failures (exit status 1 from the JVM)
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            System.err.println("usage: TckChild KITCLASS hold|try|count MODE DIR ARG...");
+            System.exit(64);
+        }
+        LockBackendProvider backend = backendOf(args[0]);
+        String command = args[1];
+        LockMode mode = LockMode.valueOf(args[2]);
+        Path dir = Path.of(args[3]);
+        switch (command) {
+            case "hold":
+            case "try": {
+                PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode)
+                        .timeout(Duration.ofMillis(Long.parseLong(args[4]))).build(), backend);
+                PathLock lock;
+                try {
+                    lock = locker.lock(dir);
+                } catch (LockException e) {
+                    AstLockResult r = AstLockResult.of(e);
+                    say("LOCK " + r + " " + r.code() + " " + e.getClass().getSimpleName() + " errno="
+                            + e.errno().map(x -> x.name()).orElse("-") + " " + e.getMessage());
+                    System.exit(-r.code());
+                    return;
+                }
+                say("LOCK SUCCESS 0");
+                if (command.equals("hold")) {
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                }
+                try {
+                    lock.close();
+                    say("UNLOCK 0");
+                } catch (LockException e) {
+                    say("UNLOCK -1 " + e.getClass().getSimpleName() + " " + e.getMessage());
+                }
+                System.exit(0);
+                return;
+            }
+            case "count": {
+                Path counter = Path.of(args[4]);
+                int iterations = Integer.parseInt(args[5]);
+                PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode)
+                        .timeout(Duration.ofSeconds(30)).build(), backend);
+                int timeouts = 0;
+                for (int i = 0; i < iterations; i++) {
+                    try (PathLock lock = locker.lock(dir)) {
+                        increment(counter);
+                    } catch (LockTimeoutException e) {
+                        timeouts++;
+                        i--;
+                    }
+                }
+                say("DONE iterations=" + iterations + " timeouts=" + timeouts);
+                System.exit(0);
+                return;
+            }
+            default:
+                System.err.println("unknown command " + command);
+                System.exit(64);
+        }
+    }
+
+    /** Read, add one, rewrite: deliberately not atomic, so overlapping holders lose updates. */
+    static void increment(Path counter) throws IOException {
+        long value;
+        try {
+            String s = Files.readString(counter, StandardCharsets.US_ASCII).strip();
+            value = s.isEmpty() ? 0 : Long.parseLong(s);
+        } catch (NoSuchFileException e) {
+            value = 0;
+        }
+        Files.writeString(counter, Long.toString(value + 1), StandardCharsets.US_ASCII);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static LockBackendProvider backendOf(String kitClass) throws ReflectiveOperationException {
+        Class<?> c = Class.forName(kitClass);
+        var ctor = c.getDeclaredConstructor();
+        ctor.setAccessible(true);
+        TckSupport kit = (TckSupport) ctor.newInstance();
+        return kit.createBackend();
+    }
+}
