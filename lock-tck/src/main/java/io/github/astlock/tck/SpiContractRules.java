@@ -294,6 +294,39 @@ public abstract class SpiContractRules extends TckSupport {
         assertNotEquals(Integer.MIN_VALUE, backend().priority());
     }
 
+    /** SPI12: the provider is registered in META-INF/services and, for a named module, in module-info. */
+    @Test
+    public final void SPI12_providerIsRegisteredForDiscovery() throws Exception {
+        Class<?> type = backend().getClass();
+        String service = io.github.astlock.spi.LockBackendProvider.class.getName();
+        java.security.CodeSource cs = type.getProtectionDomain().getCodeSource();
+        org.junit.jupiter.api.Assertions.assertNotNull(cs, "no code source for " + type);
+        Path location = Path.of(cs.getLocation().toURI());
+        String services;
+        if (Files.isDirectory(location)) {
+            Path f = location.resolve("META-INF/services/" + service);
+            assertTrue(Files.isRegularFile(f), "missing " + f);
+            services = Files.readString(f);
+        } else {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location.toFile())) {
+                java.util.jar.JarEntry e = jar.getJarEntry("META-INF/services/" + service);
+                org.junit.jupiter.api.Assertions.assertNotNull(e, "missing META-INF/services/" + service + " in " + location);
+                services = new String(jar.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        assertTrue(services.lines().map(l -> l.replaceAll("#.*", "").strip()).anyMatch(type.getName()::equals),
+                "META-INF/services does not list " + type.getName() + ": " + services);
+        java.util.Optional<java.lang.module.ModuleReference> ref = java.lang.module.ModuleFinder.of(location).findAll()
+                .stream().findFirst();
+        if (ref.isPresent() && !ref.get().descriptor().isAutomatic()) {
+            assertTrue(ref.get().descriptor().provides().stream().anyMatch(p -> p.service().equals(service)
+                    && p.providers().contains(type.getName())),
+                    "module " + ref.get().descriptor().name() + " lacks 'provides " + service + " with " + type.getName() + "'");
+        }
+        assertTrue(io.github.astlock.LockBackends.list().stream().anyMatch(b -> b.id().equals(backend().id())
+                && b.className().equals(type.getName())), "LockBackends.list() does not find '" + backend().id() + "'");
+    }
+
     /** SPI11: no operation, successful or failing, leaks a descriptor. */
     @Test
     public final void SPI11_noDescriptorLeaks() throws Exception {
