@@ -646,7 +646,7 @@ public final class AsteriskConfig {
 
         private LockMode lockModeOf(Variable v) {
             for (LockMode m : LockMode.values()) {
-                if (asciiEqualsIgnoreCase(m.asteriskName(), v.value)) {
+                if (m.isAsteriskMode() && asciiEqualsIgnoreCase(m.asteriskName(), v.value)) {
                     return m;
                 }
             }

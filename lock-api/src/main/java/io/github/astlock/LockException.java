@@ -49,9 +49,12 @@ public class LockException extends IOException {
     private static String format(String verb, Path directory, LockMode mode, String detail) {
         StringBuilder sb = new StringBuilder("cannot ").append(verb).append(' ').append(directory);
         if (mode != null) {
-            sb.append(" (").append(mode).append(", lock file ")
-              .append(directory == null ? mode.lockFileName() : directory.resolve(mode.lockFileName()))
-              .append(')');
+            sb.append(" (").append(mode).append(mode.lockFileNames().size() > 1 ? ", lock files " : ", lock file ");
+            for (int i = 0; i < mode.lockFileNames().size(); i++) {
+                String n = mode.lockFileNames().get(i);
+                sb.append(i == 0 ? "" : " and ").append(directory == null ? n : directory.resolve(n));
+            }
+            sb.append(')');
         }
         return sb.append(": ").append(detail).toString();
     }
@@ -61,7 +64,7 @@ public class LockException extends IOException {
         return directory;
     }
 
-    /** @return the lock file inside the directory ({@code .lock} or {@code lock}) */
+    /** @return the (first) lock file inside the directory ({@code .lock}, or {@code lock} for FLOCK and BOTH) */
     public Path lockFile() {
         return lockFile;
     }

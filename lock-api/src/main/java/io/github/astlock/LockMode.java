@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,24 +23,57 @@ public enum LockMode {
      * {@link java.nio.channels.FileChannel#lock()} uses {@code fcntl(2)} locks, which do not
      * exclude {@code flock(2)} on Linux.
      */
-    FLOCK("flock", "lock");
+    FLOCK("flock", "lock"),
 
-    private final String asteriskName;
-    private final String lockFileName;
+    /**
+     * Both of Asterisk's locks, for a spool whose running Asterisk's mode is not known: first
+     * FLOCK on {@code lock}, then LOCKFILE on {@code .lock}, released in reverse order. It
+     * excludes an Asterisk in either mode. Not an Asterisk setting; needs a backend that
+     * supports both modes.
+     */
+    BOTH("both", "lock", ".lock");
 
-    LockMode(String asteriskName, String lockFileName) {
-        this.asteriskName = asteriskName;
-        this.lockFileName = lockFileName;
+    private final String name;
+    private final List<String> lockFileNames;
+
+    LockMode(String name, String... lockFileNames) {
+        this.name = name;
+        this.lockFileNames = List.of(lockFileNames);
     }
 
-    /** The spelling used by {@code asterisk.conf}: {@code lockfile} or {@code flock}. */
+    /**
+     * The spelling of the mode: {@code lockfile} or {@code flock} as in {@code asterisk.conf},
+     * or {@code both}.
+     *
+     * @return the lower-case name
+     */
     public String asteriskName() {
-        return asteriskName;
+        return name;
     }
 
-    /** The name of the lock file inside the locked directory: {@code .lock} or {@code lock}. */
+    /** @return whether Asterisk itself can run in this mode (LOCKFILE and FLOCK, not BOTH) */
+    public boolean isAsteriskMode() {
+        return this != BOTH;
+    }
+
+    /**
+     * The name of the (first) lock file inside the locked directory: {@code .lock} for LOCKFILE,
+     * {@code lock} for FLOCK and BOTH.
+     *
+     * @return the file name
+     */
     public String lockFileName() {
-        return lockFileName;
+        return lockFileNames.get(0);
+    }
+
+    /** @return every lock file name of this mode, in the order they are taken */
+    public List<String> lockFileNames() {
+        return lockFileNames;
+    }
+
+    /** @return the single modes this mode is made of: itself, or FLOCK then LOCKFILE for BOTH */
+    public List<LockMode> components() {
+        return this == BOTH ? List.of(FLOCK, LOCKFILE) : List.of(this);
     }
 
     /**
@@ -55,7 +89,7 @@ public enum LockMode {
         Objects.requireNonNull(value, "value");
         String v = value.strip().toLowerCase(Locale.ROOT);
         for (LockMode m : values()) {
-            if (m.asteriskName.equals(v)) {
+            if (m.isAsteriskMode() && m.name.equals(v)) {
                 return Optional.of(m);
             }
         }
@@ -63,15 +97,21 @@ public enum LockMode {
     }
 
     /**
-     * Parses a mode strictly: like {@link #fromAsteriskName(String)} but an unknown value is an
-     * error.
+     * Parses a mode strictly, for command lines and configuration of our own: {@code lockfile},
+     * {@code flock} or {@code both}, case-insensitive.
      *
-     * @param value the text, case-insensitive
+     * @param value the text
      * @return the mode
      * @throws IllegalArgumentException naming the accepted values when {@code value} is unknown
      */
     public static LockMode parse(String value) {
-        return fromAsteriskName(value).orElseThrow(() -> new IllegalArgumentException(
-                "mode: unknown lock mode '" + value + "'; expected 'lockfile' or 'flock'"));
+        String v = Objects.requireNonNull(value, "value").strip().toLowerCase(Locale.ROOT);
+        for (LockMode m : values()) {
+            if (m.name.equals(v)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("mode: unknown lock mode '" + value
+                + "'; expected 'lockfile', 'flock' or 'both'");
     }
 }

@@ -2,6 +2,7 @@ package io.github.astlock;
 
 import io.github.astlock.LockFailedException.Reason;
 import io.github.astlock.internal.Backoff;
+import io.github.astlock.internal.BothProtocol;
 import io.github.astlock.internal.Errors;
 import io.github.astlock.internal.FlockProtocol;
 import io.github.astlock.internal.LocalLockTable;
@@ -60,14 +61,26 @@ public final class PathLocker {
     }
 
     private static LockProtocol protocolFor(LockOptions options, LockBackendProvider backend, FileOps ops) {
-        if (!backend.supportedModes().contains(options.mode())) {
+        if (!backend.supportedModes().containsAll(options.mode().components())) {
             return null;
         }
         switch (options.mode()) {
-            case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions());
-            case FLOCK: return new FlockProtocol(ops, options.flockFilePermissions());
+            case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE);
+            case FLOCK: return new FlockProtocol(ops, options.flockFilePermissions(), LockMode.FLOCK);
+            case BOTH: return new BothProtocol(new FlockProtocol(ops, options.flockFilePermissions(), LockMode.BOTH),
+                    new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.BOTH));
             default: throw new AssertionError(options.mode());
         }
+    }
+
+    private String unsupportedReason(LockMode mode) {
+        for (LockMode c : mode.components()) {
+            if (!backend.supportedModes().contains(c)) {
+                return c == mode ? backend.unsupportedModeReason(mode)
+                        : mode + " needs " + mode.components() + ": " + backend.unsupportedModeReason(c);
+            }
+        }
+        return backend.unsupportedModeReason(mode);
     }
 
     /**
@@ -212,7 +225,7 @@ public final class PathLocker {
         LockMode mode = options.mode();
         if (protocol == null) {
             throw new LockFailedException(dir, mode, Reason.UNSUPPORTED_MODE,
-                    backend.unsupportedModeReason(mode), null, null);
+                    unsupportedReason(mode), null, null);
         }
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before locking " + dir);

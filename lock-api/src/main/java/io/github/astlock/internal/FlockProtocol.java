@@ -31,19 +31,22 @@ public final class FlockProtocol implements LockProtocol {
 
     private final FileOps ops;
     private final int permissions;
+    private final LockMode reportAs;
 
     /**
-     * @param ops         the backend primitives; must implement {@link FileOps#openForFlock}
-     * @param permissions permission bits of a new {@code lock} file (masked by the umask)
+     * @param ops         the backend primitives
+     * @param permissions permission bits of the file this protocol creates (masked by the umask)
+     * @param reportAs    the mode named in failures: this protocol's own, or {@link LockMode#BOTH} when composed
      */
-    public FlockProtocol(FileOps ops, int permissions) {
+    public FlockProtocol(FileOps ops, int permissions, LockMode reportAs) {
         this.ops = ops;
         this.permissions = permissions;
+        this.reportAs = reportAs;
     }
 
     @Override
     public LockMode mode() {
-        return LockMode.FLOCK;
+        return reportAs;
     }
 
     @Override

@@ -37,19 +37,22 @@ public final class LockfileProtocol implements LockProtocol {
 
     private final FileOps ops;
     private final int permissions;
+    private final LockMode reportAs;
 
     /**
      * @param ops         the backend primitives
-     * @param permissions permission bits of the temporary file (masked by the umask)
+     * @param permissions permission bits of the file this protocol creates (masked by the umask)
+     * @param reportAs    the mode named in failures: this protocol's own, or {@link LockMode#BOTH} when composed
      */
-    public LockfileProtocol(FileOps ops, int permissions) {
+    public LockfileProtocol(FileOps ops, int permissions, LockMode reportAs) {
         this.ops = ops;
         this.permissions = permissions;
+        this.reportAs = reportAs;
     }
 
     @Override
     public LockMode mode() {
-        return LockMode.LOCKFILE;
+        return reportAs;
     }
 
     /**

@@ -40,7 +40,7 @@ public abstract class BadInputRules extends ProtocolRules {
      */
     private <T extends LockException> void assertRefused(Class<T> type, Path target, String errno, Path watched,
                                                            LockAttempt attempt) throws Exception {
-        for (LockMode mode : backend().supportedModes()) {
+        for (LockMode mode : declaredModes()) {
             List<String> before = names(watched);
             int fds = openDescriptors();
             T e = assertThrows(type, () -> attempt.run(mode), mode.toString());
@@ -78,10 +78,12 @@ public abstract class BadInputRules extends ProtocolRules {
         assumeTrue(dir.startsWith(cwd), "the scratch folder is not below the working directory " + cwd);
         Path relative = cwd.relativize(dir);
         assertTrue(!relative.isAbsolute());
-        for (LockMode mode : backend().supportedModes()) {
+        for (LockMode mode : declaredModes()) {
             try (PathLock lock = locker(mode, Duration.ZERO).lock(relative)) {
                 assertEquals(dir, lock.directory(), "directory() is absolute");
-                assertTrue(Files.exists(dir.resolve(mode.lockFileName())));
+                for (String name : mode.lockFileNames()) {
+                    assertTrue(Files.exists(dir.resolve(name)), name);
+                }
             }
         }
     }
@@ -127,7 +129,7 @@ public abstract class BadInputRules extends ProtocolRules {
             String cp = copyClassPath(probeRoot.resolve("cp"));
             Path target = Files.createDirectory(probeRoot.resolve("INBOX"));
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-            for (LockMode mode : backend().supportedModes()) {
+            for (LockMode mode : declaredModes()) {
                 List<String> cmd = ChildJvm.command(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
                         cp, getClass(), "try", mode, target, "1000");
                 try (PeerProcess child = PeerProcess.start("unprivileged child " + mode, probeRoot, cmd)) {

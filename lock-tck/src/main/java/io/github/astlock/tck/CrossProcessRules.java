@@ -119,6 +119,12 @@ public abstract class CrossProcessRules extends BadInputRules {
         assertTwoChildJvmsExclude(LockMode.FLOCK);
     }
 
+    /** XP01: two JVMs exclude each other in BOTH mode. */
+    @Test
+    public final void XP01_twoJvmsExcludeEachOtherBoth() throws Exception {
+        assertTwoChildJvmsExclude(LockMode.BOTH);
+    }
+
     private long stress(LockMode mode, int javaChildren, int asteriskWorkers, int iterations) throws Exception {
         Path counter = dir.resolve("counter");
         List<PeerProcess> all = new ArrayList<>();
@@ -160,6 +166,27 @@ public abstract class CrossProcessRules extends BadInputRules {
     @Test
     public final void XP02_noLostUpdatesFlock() throws Exception {
         assertExactStress(LockMode.FLOCK, 0);
+    }
+
+    /** XP02: lost-update stress, backend children only, BOTH: the count is exact. */
+    @Test
+    public final void XP02_noLostUpdatesBoth() throws Exception {
+        assertExactStress(LockMode.BOTH, 0);
+    }
+
+    /** BOTH02: while the backend holds BOTH, Asterisk in either mode gets TIMEOUT. */
+    @Test
+    public final void BOTH02_excludesAsteriskInEitherMode() throws Exception {
+        assumeDeclared(LockMode.BOTH);
+        try (PathLock lock = locker(LockMode.BOTH, Duration.ZERO).lock(dir)) {
+            for (LockMode asteriskMode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
+                try (PeerProcess ast = Peers.asterisk(0, "try", asteriskMode, dir)) {
+                    assertEquals("LOCK TIMEOUT -1", ast.awaitLine("LOCK", START),
+                            "Asterisk in " + asteriskMode + " mode got in; " + ast.transcript());
+                }
+            }
+            assertTrue(lock.isValid());
+        }
     }
 
     // ---------------------------------------------------------------- the C reference

@@ -71,7 +71,8 @@ public abstract class ProtocolRules extends SpiContractRules {
             assertTrue(millisSince(t0) < 1000, "refused at once, not after waiting");
             assertEquals(Reason.UNSUPPORTED_MODE, e.reason());
             assertDescribes(e, dir, mode, null);
-            String reason = backend().unsupportedModeReason(mode);
+            LockMode missing = mode.components().stream().filter(c -> !declares(c)).findFirst().orElse(mode);
+            String reason = backend().unsupportedModeReason(missing);
             assertTrue(reason.length() > 20 && e.getMessage().contains(reason),
                     "the refusal must explain why and what to use instead: " + e.getMessage());
             assertEquals(List.of(), names(dir), "nothing may be left on disk");
@@ -335,12 +336,46 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
+    // ---------------------------------------------------------------- BOTH
+
+    /** BOTH01: while held, {@code lock} is flock-held and {@code .lock} exists; release removes {@code .lock} only. */
+    @Test
+    public final void BOTH01_onDiskWhileHeldAndAfter() throws Exception {
+        assumeDeclared(LockMode.BOTH);
+        try (PathLock lock = locker(LockMode.BOTH, Duration.ZERO).lock(dir)) {
+            assertEquals(List.of(".lock", "lock"), names(dir));
+            assertEquals(LockMode.BOTH, lock.mode());
+            try (FlockFile probe = backend().fileOps().openForFlock(dir.resolve("lock"), 0600)) {
+                assertFalse(probe.tryLockExclusive(), "'lock' must be flock-held");
+            }
+            assertTrue(lock.isValid());
+        }
+        assertEquals(List.of("lock"), names(dir));
+        try (FlockFile probe = backend().fileOps().openForFlock(dir.resolve("lock"), 0600)) {
+            assertTrue(probe.tryLockExclusive(), "'lock' must be free after release");
+        }
+    }
+
+    /** BOTH03: when {@code .lock} cannot be had, the flock already taken is released again. */
+    @Test
+    public final void BOTH03_partialAcquisitionIsUndone() throws Exception {
+        assumeDeclared(LockMode.BOTH);
+        Files.createFile(dir.resolve(".lock"));
+        int fds = openDescriptors();
+        assertThrows(LockTimeoutException.class, () -> locker(LockMode.BOTH, Duration.ofMillis(200)).lock(dir));
+        try (FlockFile probe = backend().fileOps().openForFlock(dir.resolve("lock"), 0600)) {
+            assertTrue(probe.tryLockExclusive(), "the flock taken first must have been released");
+        }
+        assertNoDescriptorLeak(fds, "a failed BOTH lock");
+        assertEquals(List.of(".lock", "lock"), names(dir));
+    }
+
     // ---------------------------------------------------------------- API / handle
 
     /** API01: close is idempotent, and isReleased tells. */
     @Test
     public final void API01_releaseTwiceIsHarmless() throws Exception {
-        for (LockMode mode : backend().supportedModes()) {
+        for (LockMode mode : declaredModes()) {
             PathLock lock = locker(mode, Duration.ZERO).lock(dir);
             assertFalse(lock.isReleased());
             lock.close();
@@ -356,7 +391,7 @@ public abstract class ProtocolRules extends SpiContractRules {
     /** API02: a lock may be released from another thread, and the directory is then free. */
     @Test
     public final void API02_releaseFromAnotherThread() throws Exception {
-        for (LockMode mode : backend().supportedModes()) {
+        for (LockMode mode : declaredModes()) {
             PathLock lock = locker(mode, Duration.ZERO).lock(dir);
             CompletableFuture.runAsync(() -> {
                 try {
@@ -375,7 +410,7 @@ public abstract class ProtocolRules extends SpiContractRules {
     /** API03: a thread that locks a directory it holds fails at once instead of deadlocking. */
     @Test
     public final void API03_relockByTheSameThreadFailsAtOnce() throws Exception {
-        for (LockMode mode : backend().supportedModes()) {
+        for (LockMode mode : declaredModes()) {
             try (PathLock lock = locker(mode, Duration.ofSeconds(5)).lock(dir)) {
                 long t0 = System.nanoTime();
                 LockFailedException e = assertThrows(LockFailedException.class,

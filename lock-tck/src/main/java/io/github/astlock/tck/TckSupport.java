@@ -61,7 +61,18 @@ public abstract class TckSupport {
      * @return whether the backend declares it
      */
     protected final boolean declares(LockMode mode) {
-        return backend().supportedModes().contains(mode);
+        return backend().supportedModes().containsAll(mode.components());
+    }
+
+    /** @return every mode the backend can lock in, BOTH included when it declares both single modes */
+    protected final java.util.List<LockMode> declaredModes() {
+        java.util.List<LockMode> modes = new java.util.ArrayList<>();
+        for (LockMode m : LockMode.values()) {
+            if (declares(m)) {
+                modes.add(m);
+            }
+        }
+        return modes;
     }
 
     /**

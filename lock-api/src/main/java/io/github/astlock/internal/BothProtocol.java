@@ -1,0 +1,75 @@
+package io.github.astlock.internal;
+
+import io.github.astlock.LockException;
+import io.github.astlock.LockMode;
+import java.nio.file.Path;
+
+/**
+ * BOTH mode (REC-1): FLOCK first, then LOCKFILE, within one deadline; released in reverse
+ * order. Excludes an Asterisk whichever mode it runs in. Composed of the two protocols, so
+ * each rule is still written once.
+ */
+public final class BothProtocol implements LockProtocol {
+    private final LockProtocol flock;
+    private final LockProtocol lockfile;
+
+    /**
+     * @param flock    the FLOCK protocol
+     * @param lockfile the LOCKFILE protocol
+     */
+    public BothProtocol(LockProtocol flock, LockProtocol lockfile) {
+        this.flock = flock;
+        this.lockfile = lockfile;
+    }
+
+    @Override
+    public LockMode mode() {
+        return LockMode.BOTH;
+    }
+
+    @Override
+    public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
+        Held outer = flock.acquire(dir, deadline, backoff);
+        Held inner;
+        try {
+            backoff.reset();
+            inner = lockfile.acquire(dir, deadline, backoff);
+        } catch (LockException | InterruptedException | RuntimeException e) {
+            try {
+                outer.release();
+            } catch (LockException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new Held() {
+            @Override
+            public void checkValid() throws LockException {
+                outer.checkValid();
+                inner.checkValid();
+            }
+
+            @Override
+            public void release() throws LockException {
+                LockException first = null;
+                try {
+                    inner.release();
+                } catch (LockException e) {
+                    first = e;
+                }
+                try {
+                    outer.release();
+                } catch (LockException e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+            }
+        };
+    }
+}
