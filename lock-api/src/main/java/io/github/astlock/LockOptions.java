@@ -30,7 +30,6 @@ public final class LockOptions {
     /** Permissions of the LOCKFILE-mode temporary file (and so of {@code .lock}): {@code 0666}, as Asterisk. */
     public static final int DEFAULT_LOCKFILE_PERMISSIONS = 0666;
 
-    private static final LockOptions DEFAULTS = builder().build();
 
     private final LockMode mode;
     private final Duration timeout;
@@ -38,6 +37,11 @@ public final class LockOptions {
     private final Duration maxBackoff;
     private final int flockFilePermissions;
     private final int lockfilePermissions;
+    private final StalePolicy stalePolicy;
+    private final Duration leftoverAge;
+
+    /** Temporary lock files older than this are leftovers of a crash: 1 minute. */
+    public static final Duration DEFAULT_LEFTOVER_AGE = Duration.ofMinutes(1);
 
     private LockOptions(Builder b) {
         this.mode = b.mode;
@@ -46,11 +50,18 @@ public final class LockOptions {
         this.maxBackoff = b.maxBackoff;
         this.flockFilePermissions = b.flockFilePermissions;
         this.lockfilePermissions = b.lockfilePermissions;
+        this.stalePolicy = b.stalePolicy;
+        this.leftoverAge = b.leftoverAge;
     }
 
     /** @return the defaults: LOCKFILE, 5 s */
     public static LockOptions defaults() {
-        return DEFAULTS;
+        return Defaults.INSTANCE;
+    }
+
+    /** Built on first use, after every default constant is initialised. */
+    private static final class Defaults {
+        static final LockOptions INSTANCE = builder().build();
     }
 
     /** @return a builder holding the defaults */
@@ -62,7 +73,8 @@ public final class LockOptions {
     public Builder toBuilder() {
         return new Builder()
                 .mode(mode).timeout(timeout).backoff(initialBackoff, maxBackoff)
-                .flockFilePermissions(flockFilePermissions).lockfilePermissions(lockfilePermissions);
+                .flockFilePermissions(flockFilePermissions).lockfilePermissions(lockfilePermissions)
+                .stalePolicy(stalePolicy).leftoverAge(leftoverAge);
     }
 
     /** @return the lock mode */
@@ -95,6 +107,20 @@ public final class LockOptions {
         return lockfilePermissions;
     }
 
+    /** @return when a LOCKFILE-mode lock held by someone else may be broken; {@link StalePolicy#NEVER} by default */
+    public StalePolicy stalePolicy() {
+        return stalePolicy;
+    }
+
+    /**
+     * @return how old a temporary lock file ({@code .lock.astlock.*} or Asterisk's
+     *     {@code .lock-XXXXXXXX}) not linked to {@code .lock} must be before a successful lock
+     *     removes it as a crash leftover (ours only when its owner is not running)
+     */
+    public Duration leftoverAge() {
+        return leftoverAge;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof LockOptions)) {
@@ -104,12 +130,14 @@ public final class LockOptions {
         return mode == other.mode && timeout.equals(other.timeout)
                 && initialBackoff.equals(other.initialBackoff) && maxBackoff.equals(other.maxBackoff)
                 && flockFilePermissions == other.flockFilePermissions
-                && lockfilePermissions == other.lockfilePermissions;
+                && lockfilePermissions == other.lockfilePermissions && stalePolicy.equals(other.stalePolicy)
+                && leftoverAge.equals(other.leftoverAge);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, timeout, initialBackoff, maxBackoff, flockFilePermissions, lockfilePermissions);
+        return Objects.hash(mode, timeout, initialBackoff, maxBackoff, flockFilePermissions, lockfilePermissions,
+                stalePolicy, leftoverAge);
     }
 
     @Override
@@ -117,7 +145,8 @@ public final class LockOptions {
         return "LockOptions[mode=" + mode + ", timeout=" + timeout.toMillis() + "ms, backoff="
                 + initialBackoff.toMillis() + ".." + maxBackoff.toMillis() + "ms, flockFilePermissions=0"
                 + Integer.toOctalString(flockFilePermissions) + ", lockfilePermissions=0"
-                + Integer.toOctalString(lockfilePermissions) + "]";
+                + Integer.toOctalString(lockfilePermissions) + ", stalePolicy=" + stalePolicy
+                + ", leftoverAge=" + leftoverAge.toSeconds() + "s]";
     }
 
     /** Builds {@link LockOptions}; every setter validates its argument at once. */
@@ -128,8 +157,33 @@ public final class LockOptions {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private int flockFilePermissions = DEFAULT_FLOCK_FILE_PERMISSIONS;
         private int lockfilePermissions = DEFAULT_LOCKFILE_PERMISSIONS;
+        private StalePolicy stalePolicy = StalePolicy.NEVER;
+        private Duration leftoverAge = DEFAULT_LEFTOVER_AGE;
 
         private Builder() {
+        }
+
+        /**
+         * @param age how old an unlinked temporary lock file must be to count as a crash leftover;
+         *     at least one second (Asterisk keeps its own for at most 5 s)
+         * @return this builder
+         */
+        public Builder leftoverAge(Duration age) {
+            Duration a = nonNegative(age, "leftoverAge");
+            if (a.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("leftoverAge: must be at least 1 s, was " + a);
+            }
+            this.leftoverAge = a;
+            return this;
+        }
+
+        /**
+         * @param policy when a LOCKFILE-mode lock held by someone else may be broken
+         * @return this builder
+         */
+        public Builder stalePolicy(StalePolicy policy) {
+            this.stalePolicy = require(policy, "stalePolicy");
+            return this;
         }
 
         /**

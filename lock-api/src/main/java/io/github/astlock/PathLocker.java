@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
 public final class PathLocker {
     private static final Logger LOG = LoggerFactory.getLogger(PathLocker.class);
 
+    /** System property: {@code false} disables releasing held locks when the JVM exits. */
+    public static final String SHUTDOWN_HOOK_PROPERTY = "astlock.shutdownHook";
+
+    /** Locks held in this JVM, released by a shutdown hook if still held at exit. */
+    private static final java.util.Set<PathLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final LockOptions options;
     private final LockBackendProvider backend;
     private final LockProtocol protocol;
@@ -65,10 +72,12 @@ public final class PathLocker {
             return null;
         }
         switch (options.mode()) {
-            case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE);
+            case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE,
+                    options.stalePolicy(), options.leftoverAge());
             case FLOCK: return new FlockProtocol(ops, options.flockFilePermissions(), LockMode.FLOCK);
             case BOTH: return new BothProtocol(new FlockProtocol(ops, options.flockFilePermissions(), LockMode.BOTH),
-                    new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.BOTH));
+                    new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.BOTH, options.stalePolicy(),
+                    options.leftoverAge()));
             default: throw new AssertionError(options.mode());
         }
     }
@@ -248,7 +257,9 @@ public final class PathLocker {
             LockProtocol.Held held = protocol.acquire(dir, deadline,
                     new Backoff(options.initialBackoff(), options.maxBackoff()));
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
-            return new Handle(dir, mode, backend.id(), held, entry);
+            Handle handle = new Handle(dir, mode, backend.id(), held, entry);
+            track(handle);
+            return handle;
         } catch (LockTimeoutException e) {
             table.release(entry);
             LOG.warn("{}", e.getMessage());
@@ -257,6 +268,93 @@ public final class PathLocker {
             table.release(entry);
             throw e;
         }
+    }
+
+    /**
+     * Inspects a directory's locks without taking them: whether {@code .lock} exists and who
+     * made it (astlock's owner record, or "unknown" for Asterisk's empty file), whether someone
+     * holds {@code flock(2)} on {@code lock} (from {@code /proc/locks}), and leftover temporary
+     * files. Both modes are inspected, whatever this locker's mode.
+     *
+     * @param directory the directory
+     * @return the status
+     * @throws LockException when the directory is missing or cannot be read
+     */
+    public LockStatus status(Path directory) throws LockException {
+        Path dir = absolute(directory);
+        LockMode mode = options.mode();
+        directoryKey(dir, mode);
+        try {
+            Optional<LockHolder> lockfile = Optional.empty();
+            Path dotLock = dir.resolve(LockMode.LOCKFILE.lockFileName());
+            Optional<FileStat> st = ops.lstat(dotLock);
+            if (st.isPresent()) {
+                FileStat s = st.get();
+                Optional<LockOwner> owner = Optional.empty();
+                Optional<String> detail = Optional.empty();
+                if (s.type() == FileType.REGULAR) {
+                    try {
+                        owner = LockOwner.parse(ops.read(dotLock, 4096));
+                    } catch (ErrnoException e) {
+                        detail = Optional.of("unreadable: " + e.errno());
+                    }
+                } else {
+                    detail = Optional.of("a " + s.type().name().toLowerCase(java.util.Locale.ROOT)
+                            + " named .lock blocks every locker until it is removed by hand");
+                }
+                lockfile = Optional.of(new LockHolder(LockMode.LOCKFILE, dotLock, s.identity(), age(s), owner,
+                        owner.map(o -> java.util.OptionalLong.of(o.pid())).orElse(java.util.OptionalLong.empty()),
+                        owner.map(LockOwner::liveness).orElse(LockOwner.Liveness.UNKNOWN), detail));
+            }
+            Optional<LockHolder> flock = Optional.empty();
+            Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
+            Optional<FileStat> fst = ops.lstat(lock);
+            if (fst.isPresent()) {
+                java.util.List<Long> pids = io.github.astlock.internal.ProcLocks.flockHolders(fst.get());
+                if (!pids.isEmpty()) {
+                    flock = Optional.of(new LockHolder(LockMode.FLOCK, lock, fst.get().identity(), age(fst.get()),
+                            Optional.empty(), java.util.OptionalLong.of(pids.get(0)), LockOwner.Liveness.ALIVE,
+                            Optional.empty()));
+                }
+            }
+            java.util.List<LeftoverFile> leftovers = new java.util.ArrayList<>();
+            for (String name : ops.list(dir)) {
+                boolean ours = name.startsWith(LockfileProtocol.TEMP_PREFIX);
+                if (ours || LockfileProtocol.ASTERISK_TEMP.matcher(name).matches()) {
+                    Optional<FileStat> t = ops.lstat(dir.resolve(name));
+                    if (t.isPresent()) {
+                        leftovers.add(new LeftoverFile(dir.resolve(name), age(t.get()), t.get().nlink(), ours));
+                    }
+                }
+            }
+            leftovers.sort(java.util.Comparator.comparing(LeftoverFile::path));
+            return new LockStatus(dir, lockfile, flock, java.util.List.copyOf(leftovers));
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode, Errors.Step.CHECK, e);
+        }
+    }
+
+    /**
+     * Breaks a stale LOCKFILE-mode {@code .lock} now, by the given policy, race-free (see
+     * {@link StalePolicy}); logged at WARN. For operators' tools; normal lockers set
+     * {@link LockOptions#stalePolicy()} instead.
+     *
+     * @param directory the directory
+     * @param policy    what counts as stale
+     * @param dryRun    only report what would be broken
+     * @return why {@code .lock} was (or, with {@code dryRun}, would be) broken; empty when there is
+     *     nothing stale to break
+     * @throws LockException when the directory cannot be inspected or the break fails
+     */
+    public Optional<String> breakStaleLock(Path directory, StalePolicy policy, boolean dryRun) throws LockException {
+        Path dir = absolute(directory);
+        directoryKey(dir, LockMode.LOCKFILE);
+        return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE, policy,
+                options.leftoverAge()).breakStale(dir, dryRun);
+    }
+
+    private static Duration age(FileStat st) {
+        return Duration.ofMillis(Math.max(0, System.currentTimeMillis() - st.ctimeNanos() / 1_000_000L));
     }
 
     /**
@@ -287,6 +385,31 @@ public final class PathLocker {
                     + io.github.astlock.spi.Errno.ENOTDIR, io.github.astlock.spi.Errno.ENOTDIR, null);
         }
         return new LocalLockTable.Key(st.get().dev(), st.get().ino());
+    }
+
+    private static void track(PathLock handle) {
+        HELD.add(handle);
+        if (HOOK.compareAndSet(false, true)
+                && !"false".equalsIgnoreCase(System.getProperty(SHUTDOWN_HOOK_PROPERTY, "true"))) {
+            Thread hook = new Thread(PathLocker::releaseAllAtExit, "astlock-release-at-exit");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException | SecurityException e) {
+                LOG.warn("cannot release held locks at JVM exit: {}", e.toString());
+            }
+        }
+    }
+
+    /** Releases the locks still held when the JVM exits normally or on SIGTERM/SIGINT. */
+    private static void releaseAllAtExit() {
+        for (PathLock lock : HELD) {
+            try {
+                LOG.warn("JVM exiting: releasing {} still held", lock);
+                lock.close();
+            } catch (LockException | RuntimeException e) {
+                LOG.warn("JVM exiting: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -365,6 +488,7 @@ public final class PathLocker {
             }
             LocalLockTable.Entry e = entry;
             entry = null;
+            HELD.remove(this);
             try {
                 held.release();
                 LOG.debug("unlocked {} ({})", dir, mode);

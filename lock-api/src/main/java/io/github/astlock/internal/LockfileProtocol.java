@@ -4,15 +4,19 @@ import io.github.astlock.LockException;
 import io.github.astlock.LockFailedException;
 import io.github.astlock.LockLostException;
 import io.github.astlock.LockMode;
+import io.github.astlock.LockOwner;
 import io.github.astlock.LockTimeoutException;
+import io.github.astlock.StalePolicy;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
+import io.github.astlock.spi.FileType;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +42,26 @@ public final class LockfileProtocol implements LockProtocol {
     private final FileOps ops;
     private final int permissions;
     private final LockMode reportAs;
+    private final StalePolicy stalePolicy;
+
+    private final Duration leftoverAge;
+    /** When each directory was last swept for leftovers by this JVM. */
+    private static final ConcurrentHashMap<Path, Long> LAST_SWEEP = new ConcurrentHashMap<>();
 
     /**
      * @param ops         the backend primitives
      * @param permissions permission bits of the file this protocol creates (masked by the umask)
      * @param reportAs    the mode named in failures: this protocol's own, or {@link LockMode#BOTH} when composed
+     * @param stalePolicy when a lock held by someone else may be broken
+     * @param leftoverAge how old an unlinked temporary file must be to be removed as a crash leftover
      */
-    public LockfileProtocol(FileOps ops, int permissions, LockMode reportAs) {
+    public LockfileProtocol(FileOps ops, int permissions, LockMode reportAs, StalePolicy stalePolicy,
+                            Duration leftoverAge) {
         this.ops = ops;
         this.permissions = permissions;
         this.reportAs = reportAs;
+        this.stalePolicy = stalePolicy;
+        this.leftoverAge = leftoverAge;
     }
 
     @Override
@@ -71,7 +85,7 @@ public final class LockfileProtocol implements LockProtocol {
         Path lock = dir.resolve(LockMode.LOCKFILE.lockFileName());
         Path temp = dir.resolve(newTempName());
         long start = System.nanoTime();
-        OwnerRecord owner = OwnerRecord.forThisProcess();
+        LockOwner owner = LockOwner.forThisProcess();
         try {
             ops.createExclusive(temp, permissions, owner.toBytes());
         } catch (ErrnoException e) {
@@ -92,7 +106,11 @@ public final class LockfileProtocol implements LockProtocol {
                     linked = true;
                 }
                 if (linked) {
+                    sweepLeftovers(dir);
                     return new HeldLockfile(dir, lock, ours, owner);
+                }
+                if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
+                    continue;
                 }
                 if (!backoff.pause(deadline)) {
                     throw new LockTimeoutException(dir, mode(),
@@ -101,6 +119,174 @@ public final class LockfileProtocol implements LockProtocol {
             }
         } finally {
             removeTemp(temp);
+        }
+    }
+
+    /**
+     * Judges {@code .lock} by this protocol's stale policy and, unless {@code dryRun}, breaks it.
+     * For operators ({@code astlock break-stale}); the lock loop uses the same judgement.
+     *
+     * @param dir    the directory
+     * @param dryRun only report what would be done
+     * @return why the lock is stale (it was broken unless {@code dryRun}), or empty when there is
+     *     no {@code .lock}, it is not stale, or it changed while being broken
+     * @throws LockException when the directory cannot be inspected
+     */
+    public Optional<String> breakStale(Path dir, boolean dryRun) throws LockException {
+        Path lock = dir.resolve(LockMode.LOCKFILE.lockFileName());
+        try {
+            Optional<FileStat> st = ops.lstat(lock);
+            if (st.isEmpty() || st.get().type() != FileType.REGULAR) {
+                return Optional.empty();
+            }
+            byte[] content = readQuietly(lock);
+            String reason = content == null ? null : staleReason(st.get(), LockOwner.parse(content));
+            if (reason == null || dryRun) {
+                return Optional.ofNullable(reason);
+            }
+            return breakStale(dir, lock, st.get(), content, reason) ? Optional.of(reason) : Optional.empty();
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+    }
+
+    /**
+     * Judges the current {@code .lock} by the stale policy and breaks it if it is stale.
+     *
+     * @return {@code true} when the next link attempt should follow at once (broken, or gone)
+     */
+    private boolean breakIfStale(Path dir, Path lock) throws LockException {
+        Optional<FileStat> st;
+        try {
+            st = ops.lstat(lock);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+        if (st.isEmpty()) {
+            return true;
+        }
+        FileStat judged = st.get();
+        if (judged.type() != FileType.REGULAR) {
+            return false; // a directory or symbolic link named .lock is never ours to remove
+        }
+        byte[] content = readQuietly(lock);
+        if (content == null) {
+            return true;
+        }
+        String reason = staleReason(judged, LockOwner.parse(content));
+        return reason != null && breakStale(dir, lock, judged, content, reason);
+    }
+
+    private String staleReason(FileStat st, Optional<LockOwner> owner) {
+        LockOwner.Liveness liveness = owner.map(LockOwner::liveness).orElse(LockOwner.Liveness.UNKNOWN);
+        if (liveness == LockOwner.Liveness.ALIVE) {
+            return null; // a running owner's lock is never stale, however old
+        }
+        if (stalePolicy.breaksDeadOwners() && liveness == LockOwner.Liveness.DEAD) {
+            return "its owner, " + owner.get().describe() + ", no longer runs";
+        }
+        if (stalePolicy.maxAge().isPresent()) {
+            long ageMs = ageMillis(st);
+            if (ageMs > stalePolicy.maxAge().get().toMillis()) {
+                return "it is " + ageMs + " ms old, above the limit of " + stalePolicy.maxAge().get().toMillis()
+                        + " ms (owner: " + owner.map(LockOwner::describe).orElse("unknown, no astlock owner record") + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Race-free break: rename aside, check that what was moved is what was judged, then remove
+     * it; otherwise put it back.
+     *
+     * @return {@code true} when broken (retry at once), {@code false} when the lock is held after all
+     */
+    private boolean breakStale(Path dir, Path lock, FileStat judged, byte[] content, String reason)
+            throws LockException {
+        Path aside = dir.resolve(newTempName() + ".stale");
+        try {
+            Optional<FileStat> now = ops.lstat(lock);
+            if (now.isEmpty() || !now.get().sameInode(judged)) {
+                return true; // changed since judged: look again
+            }
+            try {
+                ops.rename(lock, aside);
+            } catch (ErrnoException e) {
+                if (e.errno().is(io.github.astlock.spi.Errno.ENOENT)) {
+                    return true; // another breaker or the owner was quicker
+                }
+                throw e;
+            }
+            Optional<FileStat> moved = ops.lstat(aside);
+            if (moved.isPresent() && moved.get().sameInode(judged) && java.util.Arrays.equals(readQuietly(aside), content)) {
+                ops.unlink(aside);
+                LOG.warn("broke stale lock {} (inode {}): {}", lock, judged.identity(), reason);
+                return true;
+            }
+            // Someone replaced .lock between our check and the rename: that lock is live. Put it back.
+            boolean restored = ops.link(aside, lock);
+            ops.unlink(aside);
+            if (!restored) {
+                LOG.error("{}: a live lock was moved aside while breaking a stale one and could not be put back, "
+                        + "because another process took the lock meanwhile; the moved lock's holder will find it lost",
+                        lock);
+            }
+            return false;
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+    }
+
+    private byte[] readQuietly(Path file) {
+        try {
+            return ops.read(file, 4096);
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    private static long ageMillis(FileStat st) {
+        return System.currentTimeMillis() - st.ctimeNanos() / 1_000_000L;
+    }
+
+    /**
+     * Removes temporary files left by a crash: ours ({@code .lock.astlock.*}) and Asterisk's
+     * ({@code .lock-XXXXXXXX}) that are older than the leftover age, not linked to {@code .lock},
+     * and whose owner (for ours) is not known to run. At most once per leftover age per directory
+     * and JVM; never fails the lock.
+     */
+    private void sweepLeftovers(Path dir) {
+        long now = System.nanoTime();
+        Long last = LAST_SWEEP.get(dir);
+        if (last != null && now - last < leftoverAge.toNanos()) {
+            return;
+        }
+        LAST_SWEEP.put(dir, now);
+        try {
+            for (String name : ops.list(dir)) {
+                boolean oursName = name.startsWith(TEMP_PREFIX);
+                if (!oursName && !ASTERISK_TEMP.matcher(name).matches()) {
+                    continue;
+                }
+                Path p = dir.resolve(name);
+                Optional<FileStat> st = ops.lstat(p);
+                if (st.isEmpty() || st.get().type() != FileType.REGULAR || st.get().nlink() != 1
+                        || ageMillis(st.get()) < leftoverAge.toMillis()) {
+                    continue;
+                }
+                if (oursName) {
+                    byte[] content = readQuietly(p);
+                    LockOwner.Liveness l = content == null ? LockOwner.Liveness.UNKNOWN
+                            : LockOwner.parse(content).map(LockOwner::liveness).orElse(LockOwner.Liveness.DEAD);
+                    if (l != LockOwner.Liveness.DEAD) {
+                        continue;
+                    }
+                }
+                ops.unlink(p);
+                LOG.info("removed leftover temporary lock file {} ({} s old)", p, ageMillis(st.get()) / 1000);
+            }
+        } catch (ErrnoException e) {
+            LOG.debug("sweeping leftover temporary files in {} failed: {}", dir, e.getMessage());
         }
     }
 
@@ -144,9 +330,9 @@ public final class LockfileProtocol implements LockProtocol {
         private final Path dir;
         private final Path lock;
         private final FileStat ours;
-        private final OwnerRecord owner;
+        private final LockOwner owner;
 
-        HeldLockfile(Path dir, Path lock, FileStat ours, OwnerRecord owner) {
+        HeldLockfile(Path dir, Path lock, FileStat ours, LockOwner owner) {
             this.dir = dir;
             this.lock = lock;
             this.ours = ours;
@@ -173,9 +359,9 @@ public final class LockfileProtocol implements LockProtocol {
                         + ", not ours (" + ours.identity() + "); it was removed and taken by someone else");
             }
             // The same inode number may have been reused for a stranger's file: our token decides.
-            Optional<OwnerRecord> record;
+            Optional<LockOwner> record;
             try {
-                record = OwnerRecord.parse(ops.read(lock, 4096));
+                record = LockOwner.parse(ops.read(lock, 4096));
             } catch (ErrnoException e) {
                 if (e.errno().name().equals("ENOENT")) {
                     throw new LockLostException(verb, dir, mode(), lock + " was removed by someone else");

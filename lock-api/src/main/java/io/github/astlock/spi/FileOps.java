@@ -100,6 +100,24 @@ public interface FileOps {
     }
 
     /**
+     * The names in a directory ({@code readdir(3)} without {@code .} and {@code ..}). The core
+     * uses it to find leftover temporary files. The default uses java.nio.
+     *
+     * @param dir the directory
+     * @return the names, in no particular order
+     * @throws ErrnoException for example {@code ENOENT}, {@code ENOTDIR}, {@code EACCES}
+     */
+    default java.util.List<String> list(Path dir) throws ErrnoException {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toList());
+        } catch (java.io.IOException e) {
+            throw new ErrnoException("opendir", dir, null, Errno.fromException(e), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new ErrnoException("readdir", dir, null, Errno.fromException(e.getCause()), e);
+        }
+    }
+
+    /**
      * Opens (creating if needed) the lock file of FLOCK mode with
      * {@code O_WRONLY|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK} and the given permissions
      * (masked by the umask). {@code O_NOFOLLOW} makes a symbolic link fail with {@code ELOOP};

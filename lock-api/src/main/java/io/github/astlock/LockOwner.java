@@ -1,4 +1,4 @@
-package io.github.astlock.internal;
+package io.github.astlock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Who holds a LOCKFILE-mode {@code .lock}: written into the temporary file before it is linked,
+ * Who holds a LOCKFILE-mode {@code .lock} taken by astlock: written into the temporary file
+ * before it is linked,
  * so {@code .lock} is never seen empty and then filled. Asterisk ignores the content of
  * {@code .lock} (LF-2, LF-11). The per-acquisition token also proves that a {@code .lock} is
  * still ours when the file system has reused our inode number for a stranger's file.
@@ -35,7 +36,7 @@ import java.util.UUID;
  * @param token    this acquisition's random token
  * @param acquired when the lock was taken
  */
-public record OwnerRecord(long pid, long start, String host, String jvm, String token, Instant acquired) {
+public record LockOwner(long pid, long start, String host, String jvm, String token, Instant acquired) {
     /** The first line of every record. */
     public static final String MAGIC = "astlock-owner 1";
 
@@ -45,11 +46,56 @@ public record OwnerRecord(long pid, long start, String host, String jvm, String 
     private static final long START = startTicks(PID);
     private static final String HOST = hostName();
 
+    /** Whether a recorded owner process still runs. */
+    public enum Liveness {
+        /** The process runs on this host with the recorded start time. */
+        ALIVE,
+        /** The owner is on this host and its process is gone (no such pid, or another start time). */
+        DEAD,
+        /** The owner is on another host, or its start time was not recorded: cannot tell. */
+        UNKNOWN
+    }
+
+    /** @return this host's name, as written into owner records */
+    public static String thisHost() {
+        return HOST;
+    }
+
+    /** @return whether the record was written on this host */
+    public boolean isThisHost() {
+        return HOST.equals(host);
+    }
+
+    /**
+     * Whether the owner process still runs. A pid reused by another process is recognised by
+     * its different start time.
+     *
+     * @return {@link Liveness#ALIVE}, {@link Liveness#DEAD} or {@link Liveness#UNKNOWN}
+     */
+    public Liveness liveness() {
+        if (!isThisHost()) {
+            return Liveness.UNKNOWN;
+        }
+        long now = startTicks(pid);
+        if (now < 0) {
+            return Liveness.DEAD;
+        }
+        if (start < 0) {
+            return Liveness.UNKNOWN;
+        }
+        return now == start ? Liveness.ALIVE : Liveness.DEAD;
+    }
+
     /** @return a record for a new acquisition by this JVM */
-    public static OwnerRecord forThisProcess() {
+    public static LockOwner forThisProcess() {
         byte[] t = new byte[12];
         RANDOM.nextBytes(t);
-        return new OwnerRecord(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now());
+        return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now());
+    }
+
+    /** @return a one-line description: pid, host, start and time taken */
+    public String describe() {
+        return "pid " + pid + " on " + host + " (jvm " + jvm.substring(0, Math.min(8, jvm.length())) + ", since " + acquired + ")";
     }
 
     /** @return the file content */
@@ -64,7 +110,7 @@ public record OwnerRecord(long pid, long start, String host, String jvm, String 
      * @param content the bytes of a lock file
      * @return the record, or empty when the content is not one of ours (for example Asterisk's empty file)
      */
-    public static Optional<OwnerRecord> parse(byte[] content) {
+    public static Optional<LockOwner> parse(byte[] content) {
         String text = new String(content, StandardCharsets.UTF_8);
         if (!text.startsWith(MAGIC + "\n")) {
             return Optional.empty();
@@ -77,7 +123,7 @@ public record OwnerRecord(long pid, long start, String host, String jvm, String 
             }
         }
         try {
-            return Optional.of(new OwnerRecord(Long.parseLong(kv.get("pid")), Long.parseLong(kv.get("start")),
+            return Optional.of(new LockOwner(Long.parseLong(kv.get("pid")), Long.parseLong(kv.get("start")),
                     kv.getOrDefault("host", ""), kv.getOrDefault("jvm", ""), kv.getOrDefault("token", ""),
                     Instant.parse(kv.get("acquired"))));
         } catch (RuntimeException e) {

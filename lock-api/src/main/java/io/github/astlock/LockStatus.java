@@ -1,0 +1,37 @@
+package io.github.astlock;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a directory's locks look like on disk, inspected without taking them
+ * ({@link PathLocker#status(Path)}). Both modes are inspected, whatever the locker's mode.
+ *
+ * @param directory  the directory, absolute
+ * @param lockfile   the holder of {@code .lock}, when it exists
+ * @param flock      the holder of a {@code flock(2)} on {@code lock}, when there is one ({@code lock} itself may
+ *                   exist unlocked: Asterisk and astlock leave it behind, which is normal)
+ * @param leftovers  temporary lock files found in the directory
+ */
+public record LockStatus(Path directory, Optional<LockHolder> lockfile, Optional<LockHolder> flock,
+                         List<LeftoverFile> leftovers) {
+
+    /** @return whether either lock is held */
+    public boolean isHeld() {
+        return lockfile.isPresent() || flock.isPresent();
+    }
+
+    /** @return a few lines for people */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(directory.toString()).append(": ").append(isHeld() ? "HELD" : "free");
+        lockfile.ifPresent(h -> sb.append("\n  ").append(h.describe()));
+        flock.ifPresent(h -> sb.append("\n  ").append(h.describe()));
+        for (LeftoverFile f : leftovers) {
+            sb.append("\n  leftover ").append(f.ours() ? "astlock" : "Asterisk").append(" temporary file ")
+              .append(f.path().getFileName()).append(", ").append(f.age().toMillis() / 1000.0).append(" s old, ")
+              .append(f.links()).append(f.links() == 1 ? " link" : " links");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.astlock;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * When a LOCKFILE-mode {@code .lock} held by someone else may be broken. Off by default
+ * ({@link #NEVER}), as in Asterisk: spools may be shared between hosts, and a lock that only
+ * looks stale may belong to a slow holder elsewhere.
+ *
+ * <ul>
+ *   <li>{@link #deadOwner()}: break a lock whose owner record names this host and a process
+ *       that is provably gone (no such pid, or a pid reused by a process with another start
+ *       time). A {@code .lock} without our owner record (Asterisk's are empty) is never broken
+ *       by this rule.</li>
+ *   <li>{@link #olderThan(Duration)}: break any regular {@code .lock}, ours or Asterisk's,
+ *       whose status change time (ctime, which {@code link(2)} sets) is older than the limit.
+ *       Choose a limit far above any real hold time: Asterisk holds for milliseconds, and
+ *       gives up after 5 s.</li>
+ * </ul>
+ *
+ * Breaking is race-free: the stale {@code .lock} is renamed to a unique name, the renamed inode
+ * is checked to be the one judged stale (otherwise it is put back and the lock treated as held),
+ * and only then removed. Every break is logged at WARN. FLOCK mode needs no policy: the kernel
+ * releases a dead process's {@code flock(2)}.
+ */
+public final class StalePolicy {
+    /** Never break a lock (the default). */
+    public static final StalePolicy NEVER = new StalePolicy(false, null);
+
+    private final boolean deadOwner;
+    private final Duration maxAge;
+
+    private StalePolicy(boolean deadOwner, Duration maxAge) {
+        this.deadOwner = deadOwner;
+        this.maxAge = maxAge;
+    }
+
+    /** @return a policy that breaks locks of dead owners on this host */
+    public static StalePolicy deadOwner() {
+        return new StalePolicy(true, null);
+    }
+
+    /**
+     * @param age the age above which any {@code .lock} is broken; at least one second
+     * @return a policy that breaks locks older than {@code age}
+     */
+    public static StalePolicy olderThan(Duration age) {
+        return NEVER.orOlderThan(age);
+    }
+
+    /** @return this policy, also breaking locks of dead owners on this host */
+    public StalePolicy orDeadOwner() {
+        return new StalePolicy(true, maxAge);
+    }
+
+    /**
+     * @param age the age above which any {@code .lock} is broken; at least one second
+     * @return this policy, also breaking locks older than {@code age}
+     */
+    public StalePolicy orOlderThan(Duration age) {
+        Objects.requireNonNull(age, "age");
+        if (age.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("stalePolicy.olderThan: must be at least 1 s, was " + age);
+        }
+        return new StalePolicy(deadOwner, age);
+    }
+
+    /** @return whether locks of dead owners on this host are broken */
+    public boolean breaksDeadOwners() {
+        return deadOwner;
+    }
+
+    /** @return the age above which locks are broken, if any */
+    public Optional<Duration> maxAge() {
+        return Optional.ofNullable(maxAge);
+    }
+
+    /** @return whether this policy ever breaks a lock */
+    public boolean isActive() {
+        return deadOwner || maxAge != null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StalePolicy && ((StalePolicy) o).deadOwner == deadOwner
+                && Objects.equals(((StalePolicy) o).maxAge, maxAge);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(deadOwner, maxAge);
+    }
+
+    @Override
+    public String toString() {
+        if (!isActive()) {
+            return "never";
+        }
+        return (deadOwner ? "dead owner" : "") + (deadOwner && maxAge != null ? " or " : "")
+                + (maxAge != null ? "older than " + maxAge.toMillis() + " ms" : "");
+    }
+}

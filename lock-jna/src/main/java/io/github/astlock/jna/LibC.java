@@ -1,0 +1,94 @@
+package io.github.astlock.jna;
+
+/**
+ * The C library functions the backend calls, as a plain Java interface so the operations can be
+ * tested against a fault-injecting implementation. The real one is {@link JnaLibC}.
+ *
+ * <p>Every function returns {@code -1} on failure and leaves the error in {@code errno}, which
+ * JNA saves on the calling thread right after the native call; the caller reads it with
+ * {@link com.sun.jna.Native#getLastError()}, and only after a failed return (a successful call
+ * may leave a stale value). No JNA declaration uses {@code throws LastErrorException}: JNA
+ * would then throw whenever {@code errno} is non-zero, even after a successful call.
+ *
+ * <p>Only 64-bit Linux is supported, so {@code size_t}/{@code ssize_t} are Java {@code long}.
+ * Path arguments are Java strings, which JNA encodes with its string encoding
+ * ({@code jna.encoding}, by default the platform's native encoding) and terminates with NUL.
+ */
+interface LibC {
+
+    /**
+     * {@code int open(const char *path, int flags, mode_t mode)}.
+     *
+     * @param path  the path
+     * @param flags the {@code O_*} flags
+     * @param mode  the permission bits of a created file
+     * @return the descriptor, or {@code -1}
+     */
+    int open(String path, int flags, int mode);
+
+    /**
+     * {@code int close(int fd)}. On Linux the descriptor is released even when it fails.
+     *
+     * @param fd the descriptor
+     * @return {@code 0} or {@code -1}
+     */
+    int close(int fd);
+
+    /**
+     * {@code ssize_t write(int fd, const void *buf, size_t count)}.
+     *
+     * @param fd    the descriptor
+     * @param buf   the bytes, from index 0
+     * @param count how many bytes of {@code buf} to write
+     * @return the number written, or {@code -1}
+     */
+    long write(int fd, byte[] buf, long count);
+
+    /**
+     * {@code int link(const char *existing, const char *newName)}.
+     *
+     * @param existing the existing name
+     * @param newName  the new name
+     * @return {@code 0} or {@code -1}
+     */
+    int link(String existing, String newName);
+
+    /**
+     * {@code int unlink(const char *path)}.
+     *
+     * @param path the name
+     * @return {@code 0} or {@code -1}
+     */
+    int unlink(String path);
+
+    /**
+     * {@code int rename(const char *from, const char *to)}.
+     *
+     * @param from the old name
+     * @param to   the new name
+     * @return {@code 0} or {@code -1}
+     */
+    int rename(String from, String to);
+
+    /**
+     * {@code int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)}
+     * (glibc 2.28 and later).
+     *
+     * @param dirfd a descriptor, or {@code AT_FDCWD}
+     * @param path  the path; empty with {@code AT_EMPTY_PATH}
+     * @param flags {@code AT_*} flags
+     * @param mask  the {@code STATX_*} fields wanted
+     * @param buf   {@link Statx#SIZE} bytes receiving {@code struct statx}
+     * @return {@code 0} or {@code -1}
+     */
+    int statx(int dirfd, String path, int flags, int mask, byte[] buf);
+
+    /**
+     * {@code int flock(int fd, int operation)}.
+     *
+     * @param fd        the descriptor
+     * @param operation {@code LOCK_*} bits
+     * @return {@code 0} or {@code -1}
+     */
+    int flock(int fd, int operation);
+}
