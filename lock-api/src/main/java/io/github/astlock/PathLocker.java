@@ -488,7 +488,6 @@ public final class PathLocker {
             }
             LocalLockTable.Entry e = entry;
             entry = null;
-            HELD.remove(this);
             try {
                 held.release();
                 LOG.debug("unlocked {} ({})", dir, mode);
@@ -497,6 +496,9 @@ public final class PathLocker {
                 throw lost;
             } finally {
                 table.release(e);
+                // Only now: a shutdown hook that finds this handle waits on its monitor until the
+                // release above is done, instead of letting the JVM halt in the middle of it.
+                HELD.remove(this);
             }
         }
 

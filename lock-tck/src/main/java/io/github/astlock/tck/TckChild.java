@@ -25,6 +25,7 @@ import java.time.Duration;
  * TckChild KITCLASS hold  MODE DIR TIMEOUT_MS      LOCK ... then wait for a line on stdin, then UNLOCK ...
  * TckChild KITCLASS try   MODE DIR TIMEOUT_MS      LOCK ... and, when locked, UNLOCK ... at once
  * TckChild KITCLASS count MODE DIR COUNTER N       N locked read-increment-write cycles, then DONE ...
+ * TckChild KITCLASS race  MODE DIR X               per "go" line: one try with the dead-owner policy, HELD or MISS
  * </pre>
  *
  * {@code LOCK <RESULT> <code> [exception and message]}, {@code UNLOCK 0} or
@@ -94,13 +95,42 @@ public final class TckChild {
                 System.exit(0);
                 return;
             }
+            case "race": {
+                // One line "go" per round: try once with the dead-owner policy, answer HELD or
+                // MISS, then wait for the next line before releasing; "quit" ends.
+                PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ZERO)
+                        .stalePolicy(io.github.astlock.StalePolicy.deadOwner()).build(), backend);
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                say("READY");
+                String line;
+                while ((line = in.readLine()) != null && line.equals("go")) {
+                    PathLock lock = null;
+                    try {
+                        lock = locker.lock(dir);
+                        say("HELD");
+                    } catch (LockTimeoutException e) {
+                        say("MISS");
+                    }
+                    in.readLine();
+                    if (lock != null) {
+                        lock.close();
+                    }
+                    say("NEXT");
+                }
+                System.exit(0);
+                return;
+            }
             default:
                 System.err.println("unknown command " + command);
                 System.exit(64);
         }
     }
 
-    /** Read, add one, rewrite: deliberately not atomic, so overlapping holders lose updates. */
+    /**
+     * Read, add one, write back as 12 zero-padded digits at offset 0 (as the C reference does):
+     * deliberately not atomic, so overlapping holders lose updates, but the file always holds a
+     * valid number that never exceeds the true count.
+     */
     static void increment(Path counter) throws IOException {
         long value;
         try {
@@ -109,7 +139,14 @@ public final class TckChild {
         } catch (NoSuchFileException e) {
             value = 0;
         }
-        Files.writeString(counter, Long.toString(value + 1), StandardCharsets.US_ASCII);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(counter,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.CREATE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(String.format("%012d", value + 1)
+                    .getBytes(StandardCharsets.US_ASCII));
+            while (buf.hasRemaining()) {
+                ch.write(buf, buf.position());
+            }
+        }
     }
 
     private static void say(String line) {

@@ -30,9 +30,12 @@ public final class TckEnvironment {
     /** How long any single child process may run before it is killed, in ms (default 60000). */
     public static final String PROCESS_LIMIT_MS = "astlock.tck.processLimitMs";
 
+    /** Rounds of two processes racing to break the same stale lock (default 1000). */
+    public static final String BREAK_ROUNDS = "astlock.tck.breakRounds";
+
     /** Every property name the kit reads. */
     public static final List<String> PROPERTIES = List.of(TIMEOUT_MS, TIMEOUT_SLACK_MS, HANDOVER_MS,
-            STRESS_PROCESSES, STRESS_ITERATIONS, WORK_DIR, CC, PROCESS_LIMIT_MS);
+            STRESS_PROCESSES, STRESS_ITERATIONS, WORK_DIR, CC, PROCESS_LIMIT_MS, BREAK_ROUNDS);
 
     private TckEnvironment() {
     }
@@ -87,6 +90,11 @@ public final class TckEnvironment {
     /** @return the C compiler command */
     public static String cc() {
         return System.getProperty(CC, "cc");
+    }
+
+    /** @return rounds of the racing-breakers test */
+    public static int breakRounds() {
+        return (int) number(BREAK_ROUNDS, 1000, 1);
     }
 
     /** @return the longest a child process may run */

@@ -41,11 +41,11 @@
  *          Lost-update stress worker.  ITERATIONS times: lock (TIMEOUT is
  *          counted and retried; any other failure exits 3), read the decimal
  *          number in COUNTERFILE (missing/empty = 0), optionally sleep MICROS
- *          us, write number+1 back non-atomically (O_TRUNC rewrite, no
- *          newline), unlock.  Prints "DONE iterations=<n> timeouts=<t>".
- *          Note: if two holders overlap (flock mode, KD-1), a reader can see
- *          the file truncated but not yet rewritten and restart from 0, so
- *          one overlap may lose far more than one increment.
+ *          us, write number+1 back as 12 zero-padded digits at offset 0
+ *          (no truncation, no newline), unlock.  Prints
+ *          "DONE iterations=<n> timeouts=<t>".  Overlapping holders (flock
+ *          mode, KD-1) lose updates, one per overlap; the fixed width keeps
+ *          the file a valid number that never exceeds the true count.
  *
  *   RESULT is one of SUCCESS(0) TIMEOUT(-1) PATH_NOT_FOUND(-2) FAILURE(-3).
  *   Options may appear anywhere; "--" ends option parsing.  Diagnostics go to
@@ -509,7 +509,8 @@ static int read_counter(const char *file, long long *out)
 	return 0;
 }
 
-/* Non-atomic rewrite on purpose: overlapping writers lose updates. */
+/* Read-then-write on purpose: overlapping writers lose updates.  Fixed width,
+ * no truncation: a reader never sees an empty or mixed-length file. */
 static int write_counter(const char *file, long long value)
 {
 	char buf[32];
@@ -517,8 +518,8 @@ static int write_counter(const char *file, long long value)
 	size_t off = 0;
 	ssize_t n;
 
-	len = snprintf(buf, sizeof(buf), "%lld", value);
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	len = snprintf(buf, sizeof(buf), "%012lld", value);
+	fd = open(file, O_WRONLY | O_CREAT, 0666);
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot write counter '%s': %s\n", progname, file, strerror(errno));
 		return -1;
