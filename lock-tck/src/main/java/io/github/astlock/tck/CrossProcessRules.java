@@ -47,7 +47,8 @@ public abstract class CrossProcessRules extends BadInputRules {
     private void assertWaitsThenTakesOver(LockMode mode, LongSupplier release) throws Exception {
         PathLocker quick = locker(mode, TckEnvironment.timeout());
         long t0 = System.nanoTime();
-        LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> quick.lock(dir));
+        LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> quick.lock(dir),
+                "while the peer holds the lock, the backend must time out (it must not get the lock)");
         long ms = millisSince(t0);
         long limit = TckEnvironment.timeout().plus(TckEnvironment.timeoutSlack()).toMillis();
         assertTrue(ms >= TckEnvironment.timeout().toMillis() && ms <= limit,

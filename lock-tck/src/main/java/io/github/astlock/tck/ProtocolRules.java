@@ -45,7 +45,8 @@ public abstract class ProtocolRules extends SpiContractRules {
     private void assertTimesOut(PathLocker locker, Path directory) {
         Duration timeout = locker.options().timeout();
         long t0 = System.nanoTime();
-        LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> locker.lock(directory));
+        LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> locker.lock(directory),
+                "an existing lock must make the attempt wait and time out, not succeed or fail otherwise");
         long ms = millisSince(t0);
         assertTrue(ms >= timeout.toMillis() && ms <= timeout.plus(TckEnvironment.timeoutSlack()).toMillis(),
                 "timed out after " + ms + " ms; expected " + timeout.toMillis() + " ms + at most "
@@ -294,13 +295,17 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** FL05: after the holder unlinks {@code lock} on release (as Asterisk does), a waiter ends up holding the file that carries the name, never the orphan. */
+    /**
+     * FL05: when the holder unlinks {@code lock} on release (as Asterisk does) and a third party
+     * creates and locks a new {@code lock} before the waiter gets the old inode, the waiter must
+     * notice that it locked an orphan and wait for the new file: never two holders.
+     */
     @Test
     public final void FL05_waiterNeverKeepsAnOrphan() throws Exception {
         assumeDeclared(LockMode.FLOCK);
         Path lock = dir.resolve("lock");
-        FlockFile asteriskLike = backend().fileOps().openForFlock(lock, 0600);
-        assertTrue(asteriskLike.tryLockExclusive());
+        FlockFile first = backend().fileOps().openForFlock(lock, 0600);
+        assertTrue(first.tryLockExclusive());
         CompletableFuture<PathLock> waiter = CompletableFuture.supplyAsync(() -> {
             try {
                 return locker(LockMode.FLOCK, Duration.ofSeconds(10)).lock(dir);
@@ -308,9 +313,18 @@ public abstract class ProtocolRules extends SpiContractRules {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300); // the waiter has opened the current inode and polls it
-        Files.delete(lock); // Asterisk's unlock: unlink, then close
-        asteriskLike.close();
+        Thread.sleep(300); // the waiter has opened the first inode and polls it
+        Files.delete(lock); // Asterisk's unlock: unlink ...
+        FlockFile third = backend().fileOps().openForFlock(lock, 0600); // ... a third party makes a new 'lock'
+        assertTrue(third.tryLockExclusive());
+        first.close(); // ... then the first holder's close frees the orphaned inode
+        try {
+            Thread.sleep(300);
+            assertFalse(waiter.isDone(), "the waiter got the lock while another holder had the file named 'lock': "
+                    + "it kept the orphaned inode (the identity check after flock did not work)");
+        } finally {
+            third.close();
+        }
         try (PathLock held = waiter.get(10, TimeUnit.SECONDS)) {
             assertTrue(held.isValid(), "the waiter must hold the inode now named 'lock'");
             FileStat named = backend().fileOps().lstat(lock).orElseThrow();

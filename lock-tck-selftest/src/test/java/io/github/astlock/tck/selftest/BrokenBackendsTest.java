@@ -1,0 +1,106 @@
+package io.github.astlock.tck.selftest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.MethodSelector;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.EventType;
+
+/**
+ * The kit has teeth: each deliberately broken backend is caught by the named rules, with a
+ * readable message, and the same rules pass on the honest wrapper (so the failures come from
+ * the defect, not from the wrapper).
+ */
+class BrokenBackendsTest {
+
+    /** Runs the named kit tests on a subject and returns each one's outcome and message. */
+    private static Map<String, String> run(Class<?> subject, String... tests) {
+        List<MethodSelector> selectors = new ArrayList<>();
+        for (String t : tests) {
+            selectors.add(selectMethod(subject.getName() + "#" + t));
+        }
+        Map<String, String> outcome = new TreeMap<>();
+        EngineTestKit.engine("junit-jupiter").selectors(selectors.toArray(new MethodSelector[0])).execute()
+                .testEvents().list().stream()
+                .filter(e -> e.getType() == EventType.FINISHED || e.getType() == EventType.SKIPPED)
+                .forEach(e -> outcome.put(name(e), describe(e)));
+        assertEquals(tests.length, outcome.size(), "every selected test must run: " + outcome);
+        return outcome;
+    }
+
+    private static String name(Event e) {
+        String n = e.getTestDescriptor().getLegacyReportingName();
+        return n.contains("(") ? n.substring(0, n.indexOf('(')) : n;
+    }
+
+    private static String describe(Event e) {
+        if (e.getType() == EventType.SKIPPED) {
+            return "SKIPPED " + e.getPayload(String.class).orElse("");
+        }
+        TestExecutionResult r = e.getPayload(TestExecutionResult.class).orElseThrow();
+        Optional<Throwable> t = r.getThrowable();
+        return r.getStatus() + t.map(x -> " " + x.getClass().getSimpleName() + ": " + x.getMessage()).orElse("");
+    }
+
+    private static void assertCaught(Map<String, String> outcome, String test, String... words) {
+        String o = outcome.get(test);
+        assertTrue(o != null && o.startsWith("FAILED"), test + " must fail on this backend, was: " + o);
+        for (String w : words) {
+            assertTrue(o.contains(w), test + " must explain itself with '" + w + "': " + o);
+        }
+    }
+
+    private static void assertAllPass(Class<?> subject, String... tests) {
+        Map<String, String> outcome = run(subject, tests);
+        outcome.forEach((t, o) -> assertTrue(o.equals("SUCCESSFUL"), "control: " + t + " must pass on the honest wrapper: " + o));
+    }
+
+    @Test
+    void fcntlFlockIsCaughtByTheFlockPeers() {
+        String[] tests = {"SPI08_tryLockIsFlockAcrossProcesses", "IO05_waitsForFlockCommand", "IO06_flockCommandWaitsForUs"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.FileChannelFlockSubject.class, tests);
+        assertCaught(o, "SPI08_tryLockIsFlockAcrossProcesses", "flock(1) holds the file", "fcntl");
+        assertCaught(o, "IO05_waitsForFlockCommand", "must time out");
+        assertCaught(o, "IO06_flockCommandWaitsForUs", "flock -n must fail");
+    }
+
+    @Test
+    void linkIgnoringEexistIsCaught() {
+        String[] tests = {"SPI02_linkReportsEveryExistingEntryAsFalse", "LF03_existingRegularFileBlocks",
+            "XP01_twoJvmsExcludeEachOtherLockfile", "IO01_waitsForAsteriskLockfile"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.LinkIgnoresEexistSubject.class, tests);
+        assertCaught(o, "SPI02_linkReportsEveryExistingEntryAsFalse", "link onto existing");
+        assertCaught(o, "LF03_existingRegularFileBlocks", "LockTimeoutException");
+        assertCaught(o, "XP01_twoJvmsExcludeEachOtherLockfile", "second JVM while the first holds");
+        assertCaught(o, "IO01_waitsForAsteriskLockfile", "must time out");
+    }
+
+    @Test
+    void nonExclusiveCreateIsCaught() {
+        String[] tests = {"SPI01_createExclusiveNeverTouchesAnExistingEntry"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.NonExclusiveCreateSubject.class, tests);
+        assertCaught(o, "SPI01_createExclusiveNeverTouchesAnExistingEntry", "EEXIST");
+    }
+
+    @Test
+    void missingIdentityCheckIsCaught() {
+        String[] tests = {"FL05_waiterNeverKeepsAnOrphan", "SPI05_lstatAndStatAgreeWithAnIndependentReader"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.InodeNumbersLostSubject.class, tests);
+        assertCaught(o, "FL05_waiterNeverKeepsAnOrphan", "kept the orphaned inode");
+        assertCaught(o, "SPI05_lstatAndStatAgreeWithAnIndependentReader", "ino of");
+    }
+}
