@@ -52,6 +52,8 @@ public final class FakeFileOps implements FileOps {
     public volatile Errno createError;
     /** When set, tryLockExclusive() fails with this error. */
     public volatile Errno flockError;
+    /** Runs once right before the next rename. */
+    public volatile Runnable beforeRenameOnce;
     /** Runs once right after the next successful flock, before the protocol's identity check. */
     public volatile Runnable afterFlockOnce;
 
@@ -221,7 +223,27 @@ public final class FakeFileOps implements FileOps {
     }
 
     @Override
-    public synchronized void rename(Path from, Path to) throws ErrnoException {
+    public void rename(Path from, Path to) throws ErrnoException {
+        Runnable before = beforeRenameOnce;
+        beforeRenameOnce = null;
+        if (before != null) {
+            before.run();
+        }
+        renameNow(from, to);
+    }
+
+    /**
+     * Writes a file with content, as a stranger would.
+     *
+     * @param path    the name
+     * @param content the bytes
+     */
+    public synchronized void write(Path path, byte[] content) {
+        create(path, FileType.REGULAR);
+        names.get(path).content = content.clone();
+    }
+
+    private synchronized void renameNow(Path from, Path to) throws ErrnoException {
         Inode i = names.remove(from);
         if (i == null) {
             throw new ErrnoException("rename", from, to, Errno.ENOENT, null);
