@@ -3,7 +3,6 @@ package io.github.astlock.internal;
 import io.github.astlock.LockException;
 import io.github.astlock.LockFailedException;
 import io.github.astlock.LockFailedException.Reason;
-import io.github.astlock.LockLostException;
 import io.github.astlock.LockMode;
 import io.github.astlock.LockTimeoutException;
 import io.github.astlock.spi.ErrnoException;
@@ -81,7 +80,7 @@ public final class FlockProtocol implements LockProtocol {
                     }
                     if (stillNamed(dir, lock, opened)) {
                         keep = true;
-                        return new HeldFlock(dir, lock, file, opened);
+                        return new HeldFlock(new HeldInode(ops, dir, lock, mode(), opened), file);
                     }
                     // KD-1: we locked an inode that is no longer named 'lock' (its holder unlinked
                     // it on unlock, as Asterisk does). Holding it excludes nobody: start again.
@@ -139,17 +138,13 @@ public final class FlockProtocol implements LockProtocol {
         }
     }
 
-    private final class HeldFlock implements Held {
-        private final Path dir;
-        private final Path lock;
+    private static final class HeldFlock implements Held {
+        private final HeldInode held;
         private final FlockFile file;
-        private final FileStat ours;
 
-        HeldFlock(Path dir, Path lock, FlockFile file, FileStat ours) {
-            this.dir = dir;
-            this.lock = lock;
+        HeldFlock(HeldInode held, FlockFile file) {
+            this.held = held;
             this.file = file;
-            this.ours = ours;
         }
 
         @Override
@@ -158,20 +153,8 @@ public final class FlockProtocol implements LockProtocol {
         }
 
         private void check(String verb) throws LockException {
-            Optional<FileStat> now;
-            try {
-                now = ops.lstat(lock);
-            } catch (ErrnoException e) {
-                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
-            }
-            if (now.isEmpty()) {
-                throw new LockLostException(verb, dir, mode(), lock
-                        + " was unlinked while held; a new locker can create it again, so exclusion may have been violated");
-            }
-            if (!now.get().sameInode(ours)) {
-                throw new LockLostException(verb, dir, mode(), lock + " was replaced while held (now inode "
-                        + now.get().identity() + ", ours " + ours.identity() + "); exclusion may have been violated");
-            }
+            held.requireNamed(verb, "was unlinked while held; a new locker can create it again, so exclusion may "
+                    + "have been violated", "it was replaced while held, so exclusion may have been violated");
         }
 
         @Override
@@ -182,7 +165,7 @@ public final class FlockProtocol implements LockProtocol {
                 try {
                     file.close();
                 } catch (ErrnoException e) {
-                    throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+                    throw held.failure(e);
                 }
             }
         }

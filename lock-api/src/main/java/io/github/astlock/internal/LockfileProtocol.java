@@ -2,7 +2,6 @@ package io.github.astlock.internal;
 
 import io.github.astlock.LockException;
 import io.github.astlock.LockFailedException;
-import io.github.astlock.LockLostException;
 import io.github.astlock.LockMode;
 import io.github.astlock.LockOwner;
 import io.github.astlock.LockTimeoutException;
@@ -107,7 +106,7 @@ public final class LockfileProtocol implements LockProtocol {
                 }
                 if (linked) {
                     sweepLeftovers(dir);
-                    return new HeldLockfile(dir, lock, ours, owner);
+                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner);
                 }
                 if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
                     continue;
@@ -326,16 +325,12 @@ public final class LockfileProtocol implements LockProtocol {
         }
     }
 
-    private final class HeldLockfile implements Held {
-        private final Path dir;
-        private final Path lock;
-        private final FileStat ours;
+    private static final class HeldLockfile implements Held {
+        private final HeldInode held;
         private final LockOwner owner;
 
-        HeldLockfile(Path dir, Path lock, FileStat ours, LockOwner owner) {
-            this.dir = dir;
-            this.lock = lock;
-            this.ours = ours;
+        HeldLockfile(HeldInode held, LockOwner owner) {
+            this.held = held;
             this.owner = owner;
         }
 
@@ -345,32 +340,21 @@ public final class LockfileProtocol implements LockProtocol {
         }
 
         private void check(String verb) throws LockException {
-            Optional<FileStat> now;
-            try {
-                now = ops.lstat(lock);
-            } catch (ErrnoException e) {
-                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
-            }
-            if (now.isEmpty()) {
-                throw new LockLostException(verb, dir, mode(), lock + " was removed by someone else");
-            }
-            if (!now.get().sameInode(ours)) {
-                throw new LockLostException(verb, dir, mode(), lock + " is now inode " + now.get().identity()
-                        + ", not ours (" + ours.identity() + "); it was removed and taken by someone else");
-            }
+            String gone = "was removed by someone else";
+            held.requireNamed(verb, gone, "it was removed and taken by someone else");
             // The same inode number may have been reused for a stranger's file: our token decides.
             Optional<LockOwner> record;
             try {
-                record = LockOwner.parse(ops.read(lock, 4096));
+                record = LockOwner.parse(held.ops.read(held.lock, 4096));
             } catch (ErrnoException e) {
-                if (e.errno().name().equals("ENOENT")) {
-                    throw new LockLostException(verb, dir, mode(), lock + " was removed by someone else");
+                if (e.errno().is(io.github.astlock.spi.Errno.ENOENT)) {
+                    throw held.lost(verb, held.lock + " " + gone);
                 }
-                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+                throw held.failure(e);
             }
             if (record.isEmpty() || !record.get().token().equals(owner.token())) {
-                throw new LockLostException(verb, dir, mode(), lock + " was removed and re-created by someone else"
-                        + " (same inode number " + ours.identity() + ", but not our owner record)");
+                throw held.lost(verb, held.lock + " was removed and re-created by someone else (same inode number "
+                        + held.ours.identity() + ", but not our owner record)");
             }
         }
 
@@ -378,9 +362,9 @@ public final class LockfileProtocol implements LockProtocol {
         public void release() throws LockException {
             check("unlock");
             try {
-                ops.unlink(lock);
+                held.ops.unlink(held.lock);
             } catch (ErrnoException e) {
-                throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+                throw held.failure(e);
             }
         }
     }
