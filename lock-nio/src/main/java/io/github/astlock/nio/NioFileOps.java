@@ -110,6 +110,10 @@ final class NioFileOps implements FileOps {
         try {
             a = Files.readAttributes(path, "unix:dev,ino,nlink,mode,uid,size,lastModifiedTime,ctime", options);
         } catch (java.nio.file.NoSuchFileException e) {
+            if (prefixIsNotADirectory(path)) {
+                // Newer JDKs (25) report ENOTDIR from stat as NoSuchFileException; restore it.
+                throw new ErrnoException(op, path, null, Errno.ENOTDIR, e);
+            }
             return Optional.empty();
         } catch (IOException | UnsupportedOperationException e) {
             throw map(op, path, null, e);
@@ -118,6 +122,16 @@ final class NioFileOps implements FileOps {
         return Optional.of(new FileStat((Long) a.get("dev"), (Long) a.get("ino"), ((Number) a.get("nlink")).longValue(),
                 FileType.ofMode(mode), mode & 07777, (Integer) a.get("uid"), (Long) a.get("size"),
                 nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime"))));
+    }
+
+    /** Whether the nearest existing ancestor of {@code path} is something other than a directory. */
+    private static boolean prefixIsNotADirectory(Path path) {
+        for (Path p = path.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return !Files.isDirectory(p);
+            }
+        }
+        return false;
     }
 
     private static long nanos(FileTime t) {
