@@ -69,7 +69,7 @@ public final class LockBackends {
      * @throws BackendSelectionException when none can be chosen
      */
     public static LockBackendProvider select() {
-        return select(list(), System.getProperty(BACKEND_PROPERTY));
+        return select(System.getProperty(BACKEND_PROPERTY));
     }
 
     /**
@@ -80,7 +80,54 @@ public final class LockBackends {
      * @throws BackendSelectionException when it is missing or unusable
      */
     public static LockBackendProvider select(String id) {
-        return select(list(), id);
+        return select(LockBackends.class.getClassLoader(), id);
+    }
+
+    /**
+     * Chooses among the backends visible to a class loader, like {@link #select(String)}.
+     * Availability, which may load native code, is asked only until a choice is made: with a
+     * usable higher-priority backend, the others' native layers are never loaded.
+     *
+     * @param loader the class loader to search
+     * @param id     the explicit choice, or {@code null}/blank for automatic
+     * @return the backend
+     * @throws BackendSelectionException when none can be chosen
+     */
+    public static LockBackendProvider select(ClassLoader loader, String id) {
+        // Ask for availability (which may load native code) only until a choice is made: with
+        // jna usable, jnr's native layer is never loaded.
+        List<LockBackendProvider> candidates = new ArrayList<>();
+        List<BackendInfo> broken = new ArrayList<>();
+        instantiate(ServiceLoader.load(LockBackendProvider.class, loader), candidates, broken);
+        List<LockBackendProvider> order = new ArrayList<>();
+        try {
+            candidates.sort(Comparator.comparingInt(LockBackendProvider::priority).reversed()
+                    .thenComparing(c -> c.id().toLowerCase(Locale.ROOT)));
+            String wanted = id == null || id.isBlank() ? null : id.strip().toLowerCase(Locale.ROOT);
+            for (LockBackendProvider c : candidates) {
+                if (wanted == null || c.id().toLowerCase(Locale.ROOT).equals(wanted)) {
+                    order.add(c);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            order.clear(); // a provider failed while describing itself: fall back to the full inspection
+        }
+        for (LockBackendProvider c : order) {
+            BackendInfo info = describe(c);
+            if (info.usable()) {
+                logChoice(info, id == null || id.isBlank() ? "highest usable priority" : "chosen explicitly");
+                return c;
+            }
+            if (id != null && !id.isBlank()) {
+                break;
+            }
+        }
+        List<BackendInfo> all = new ArrayList<>(broken);
+        for (LockBackendProvider c : candidates) {
+            all.add(describe(c));
+        }
+        sort(all);
+        return select(List.copyOf(all), id);
     }
 
     /**
@@ -134,7 +181,25 @@ public final class LockBackends {
     }
 
     private static List<BackendInfo> list(ServiceLoader<LockBackendProvider> loader) {
+        List<LockBackendProvider> candidates = new ArrayList<>();
         List<BackendInfo> found = new ArrayList<>();
+        instantiate(loader, candidates, found);
+        for (LockBackendProvider c : candidates) {
+            found.add(describe(c));
+        }
+        sort(found);
+        return List.copyOf(found);
+    }
+
+    private static void sort(List<BackendInfo> found) {
+        found.sort(Comparator.comparing((BackendInfo b) -> !b.usable())
+                .thenComparing(Comparator.comparingInt(BackendInfo::priority).reversed())
+                .thenComparing(BackendInfo::id));
+    }
+
+    /** Instantiates each provider on its own; the ones that fail become broken entries. */
+    private static void instantiate(ServiceLoader<LockBackendProvider> loader, List<LockBackendProvider> candidates,
+                                    List<BackendInfo> broken) {
         Iterator<ServiceLoader.Provider<LockBackendProvider>> it = loader.stream().iterator();
         // A broken entry may make hasNext()/next() throw; ServiceLoader then moves on to the next
         // one. Bound the loop so a pathological loader cannot keep us here.
@@ -146,25 +211,27 @@ public final class LockBackends {
                 }
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                found.add(broken("unknown", e));
+                broken.add(broken("unknown", e));
                 continue;
             }
-            found.add(inspect(p));
+            String className;
+            try {
+                className = p.type().getName();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                broken.add(broken("unknown", e));
+                continue;
+            }
+            try {
+                candidates.add(p.get());
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                broken.add(broken(className, e));
+            }
         }
-        found.sort(Comparator.comparing((BackendInfo b) -> !b.usable())
-                .thenComparing(Comparator.comparingInt(BackendInfo::priority).reversed())
-                .thenComparing(BackendInfo::id));
-        return List.copyOf(found);
     }
 
-    private static BackendInfo inspect(ServiceLoader.Provider<LockBackendProvider> p) {
-        String className = p.type().getName();
-        LockBackendProvider provider;
-        try {
-            provider = p.get();
-        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-            return broken(className, e);
-        }
+    /** Asks one provider for its id, priority, availability and modes; never throws. */
+    private static BackendInfo describe(LockBackendProvider provider) {
+        String className = provider.getClass().getName();
         try {
             String id = provider.id().toLowerCase(Locale.ROOT);
             Availability a = provider.availability();

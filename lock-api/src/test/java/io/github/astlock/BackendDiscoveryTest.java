@@ -60,6 +60,14 @@ class BackendDiscoveryTest {
         @Override public Availability availability() { return Availability.unusable("libc not loadable: test"); }
     }
 
+    /** Priority 1; counts how often its availability is asked. */
+    public static final class Counting extends Base {
+        static final java.util.concurrent.atomic.AtomicInteger ASKED = new java.util.concurrent.atomic.AtomicInteger();
+        @Override public String id() { return "counting"; }
+        @Override public int priority() { return 1; }
+        @Override public Availability availability() { ASKED.incrementAndGet(); return Availability.usable("counted"); }
+    }
+
     /** Its constructor fails, as a provider whose dependency is missing would. */
     public static final class Exploding extends Base {
         public Exploding() {
@@ -155,6 +163,28 @@ class BackendDiscoveryTest {
                 System.setProperty(LockBackends.BACKEND_PROPERTY, old);
             }
         }
+    }
+
+    @Test
+    void selectionAsksLowerPrioritiesOnlyWhenNeeded() throws IOException {
+        ClassLoader loader = loaderWith(Counting.class.getName(), Exploding.class.getName(), Alpha.class.getName());
+        Counting.ASKED.set(0);
+        assertEquals("alpha", LockBackends.select(loader, null).id());
+        assertEquals(0, Counting.ASKED.get(), "a lower-priority backend must not be probed when a better one is usable");
+        assertEquals("counting", LockBackends.select(loader, "counting").id());
+        assertEquals(1, Counting.ASKED.get());
+    }
+
+    @Test
+    void lazySelectionStillReportsEveryReason() throws IOException {
+        ClassLoader loader = loaderWith(Exploding.class.getName(), Unusable.class.getName());
+        BackendSelectionException e = assertThrows(BackendSelectionException.class, () -> LockBackends.select(loader, null));
+        assertTrue(e.getMessage().contains("boom in constructor") && e.getMessage().contains("libc not loadable"),
+                e.getMessage());
+        e = assertThrows(BackendSelectionException.class, () -> LockBackends.select(loader, "native"));
+        assertTrue(e.getMessage().contains("libc not loadable"), e.getMessage());
+        e = assertThrows(BackendSelectionException.class, () -> LockBackends.select(loader, "jnr"));
+        assertTrue(e.getMessage().contains("'jnr'") && e.getMessage().contains("native"), e.getMessage());
     }
 
     @Test

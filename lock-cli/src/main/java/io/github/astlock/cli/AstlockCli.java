@@ -1,0 +1,192 @@
+package io.github.astlock.cli;
+
+import io.github.astlock.PathLocker;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code astlock} command. {@link #main(String[])} is the entry point of the runnable jar;
+ * {@link #execute(String...)} runs one command line in-process and returns its exit status
+ * (see {@link ExitCodes}) without exiting the JVM.
+ *
+ * <pre>
+ * astlock run [--mode lockfile|flock|both|auto] [--timeout 5s] DIR -- COMMAND [ARG...]
+ * astlock status [--json] DIR...
+ * astlock break-stale [--older-than DURATION] [--dead-owner] [--yes] DIR
+ * astlock demo [--keep]
+ * </pre>
+ *
+ * <p>In-process use shares the JVM with its caller: log levels are fixed when the first logger
+ * is made, and on SIGTERM the library's own release-at-exit hook (which {@code main} switches
+ * off) may release a lock before {@code run} has stopped its command.
+ */
+@Command(name = "astlock", mixinStandardHelpOptions = true, versionProvider = AstlockCli.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = {"Locks folders exactly as the Asterisk PBX does (ast_lock_path), so scripts can move, back up"
+            + " or purge voicemail safely while Asterisk runs.%n"},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:success; status: all free; break-stale: stale lock (would be) broken",
+            "1:status: some folder is held; break-stale: nothing stale",
+            "64:usage error (bad option, duration or mode, missing argument)",
+            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend",
+            "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
+            "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
+            "74:other I/O error while inspecting, breaking or releasing a lock",
+            "75:run: timeout, someone else held the lock for the whole --timeout",
+            "78:--mode auto: asterisk.conf exists but cannot be read",
+            "126:run: COMMAND cannot be executed",
+            "127:run: COMMAND not found",
+            "128+n:run: COMMAND killed by signal n, or astlock stopped by signal n (130 SIGINT, 143 SIGTERM)",
+            "other:run: COMMAND's own exit status"},
+        footer = {"%nRun 'astlock COMMAND --help' for the options of a command; 'astlock demo' shows it all."})
+public final class AstlockCli implements Callable<Integer> {
+    private final Io io;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "say what is decided (mode, backend, configuration) and log at INFO")
+    boolean verbose;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "log at DEBUG and print stack traces")
+    boolean debug;
+
+    /** A command line that writes to the process's standard output and error. */
+    public AstlockCli() {
+        this(writer(System.out), writer(System.err), Terminal.stderrIsTerminal());
+    }
+
+    /**
+     * A command line writing to the given streams, for embedding and tests.
+     *
+     * @param out           receives results (status reports, the demo)
+     * @param err           receives messages, warnings, errors and the progress line
+     * @param errIsTerminal whether {@code err} is a terminal (the progress line is then rewritten in place)
+     */
+    public AstlockCli(PrintWriter out, PrintWriter err, boolean errIsTerminal) {
+        this.io = new Io(out, err, errIsTerminal);
+    }
+
+    /**
+     * Runs {@code astlock} and exits the JVM with its status. Switches off the library's own
+     * release-at-exit hook ({@value PathLocker#SHUTDOWN_HOOK_PROPERTY}), because JVM shutdown
+     * hooks run in no defined order and {@code run} must stop its command before the lock is
+     * released; {@code astlock}'s own hook does both, in that order.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.setProperty(PathLocker.SHUTDOWN_HOOK_PROPERTY, "false");
+        int status = new AstlockCli().execute(args);
+        System.exit(status);
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param args the arguments, without the program name
+     * @return the exit status, see {@link ExitCodes}
+     */
+    public int execute(String... args) {
+        CommandLine cl = new CommandLine(this);
+        cl.addSubcommand(new RunCommand(io));
+        cl.addSubcommand(new StatusCommand(io));
+        cl.addSubcommand(new BreakStaleCommand(io));
+        cl.addSubcommand(new DemoCommand(io));
+        cl.addSubcommand(new BackendsCommand(io));
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        cl.setOut(io.out);
+        cl.setErr(io.err);
+        cl.setExpandAtFiles(false); // "@file" in a COMMAND's arguments must stay as it is
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(this::executeParsed);
+        cl.setParameterExceptionHandler(this::usageError);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e));
+        try {
+            return cl.execute(args);
+        } finally {
+            io.out.flush();
+            io.err.flush();
+        }
+    }
+
+    /** Without a command: show the usage and fail. */
+    @Override
+    public Integer call() {
+        io.error("no command given");
+        spec.commandLine().usage(io.err);
+        return ExitCodes.USAGE;
+    }
+
+    private int executeParsed(ParseResult parsed) {
+        Logging.Level level = Logging.Level.WARN;
+        for (ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--debug")) {
+                level = Logging.Level.DEBUG;
+            } else if (r.hasMatchedOption("--verbose") && level == Logging.Level.WARN) {
+                level = Logging.Level.INFO;
+            }
+        }
+        io.level(level);
+        Logging.configure(level);
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    private int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        io.error(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, io.err);
+        String name = cmd.getCommandSpec().qualifiedName();
+        if (cmd.getCommandSpec().name().equals("run") && e instanceof CommandLine.UnmatchedArgumentException) {
+            io.err.println("Put '--' between DIR and COMMAND: astlock run [OPTIONS] DIR -- COMMAND [ARG...]");
+        }
+        io.err.println("Try '" + name + " --help' for more information.");
+        io.err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private int failure(Exception e) {
+        if (e instanceof CommandLine.ParameterException) {
+            return usageError((CommandLine.ParameterException) e, new String[0]);
+        }
+        io.error(e.getMessage() == null ? e.toString() : e.getMessage());
+        if (io.debug() || !(e instanceof java.io.IOException || e instanceof ConfigException
+                || e instanceof IllegalStateException)) {
+            e.printStackTrace(io.err);
+        }
+        io.err.flush();
+        return ExitCodes.of(e);
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        String enc = System.getProperty(stream == System.out ? "stdout.encoding" : "stderr.encoding");
+        Charset cs;
+        try {
+            cs = enc == null ? Charset.defaultCharset() : Charset.forName(enc);
+        } catch (RuntimeException e) {
+            cs = Charset.defaultCharset();
+        }
+        return new PrintWriter(new OutputStreamWriter(stream, cs), true);
+    }
+
+    /** The version shown by {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AstlockCli.class.getPackage().getImplementationVersion();
+            return new String[] {"astlock " + (v == null ? "(development build)" : v) + ", Java "
+                    + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"};
+        }
+    }
+}

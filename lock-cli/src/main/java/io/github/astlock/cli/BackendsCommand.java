@@ -1,0 +1,26 @@
+package io.github.astlock.cli;
+
+import io.github.astlock.BackendInfo;
+import io.github.astlock.LockBackends;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code astlock backends}: every backend found, its modes and whether it can run here. */
+@Command(name = "backends", mixinStandardHelpOptions = true, header = "List the lock backends and whether they can run here.",
+        description = "Lists the backends found, their modes and whether each can run here; the first usable one is"
+            + " the default.")
+final class BackendsCommand implements Callable<Integer> {
+    private final Io io;
+
+    BackendsCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        for (BackendInfo b : LockBackends.list()) {
+            io.out.println(b.describe());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.astlock.cli;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/**
+ * Durations on the command line: a non-negative number with an optional fraction and a unit,
+ * {@code ms}, {@code s}, {@code m} (minutes) or {@code h}, for example {@code 500ms}, {@code 5s},
+ * {@code 1.5s}, {@code 2m}. A bare number means seconds ({@code 5} is {@code 5s}, {@code 0}
+ * is zero), as with {@code flock -w} and {@code timeout}.
+ */
+final class Durations {
+    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(ms|s|m|h)?");
+    /** The longest accepted duration: a year is far beyond any sensible lock wait or age. */
+    private static final Duration MAX = Duration.ofDays(366);
+
+    private Durations() {
+    }
+
+    /**
+     * Parses a duration.
+     *
+     * @param text the text
+     * @return the duration
+     * @throws IllegalArgumentException with a message saying what is accepted
+     */
+    static Duration parse(String text) {
+        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        Matcher m = FORMAT.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid duration '" + text
+                    + "': expected a number with a unit ms, s, m or h, for example 500ms, 5s, 1.5s or 2m");
+        }
+        BigDecimal n = new BigDecimal(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        BigDecimal nanosPerUnit;
+        switch (unit) {
+            case "ms": nanosPerUnit = BigDecimal.valueOf(1_000_000L); break;
+            case "s": nanosPerUnit = BigDecimal.valueOf(1_000_000_000L); break;
+            case "m": nanosPerUnit = BigDecimal.valueOf(60_000_000_000L); break;
+            default: nanosPerUnit = BigDecimal.valueOf(3_600_000_000_000L); break;
+        }
+        BigDecimal nanos = n.multiply(nanosPerUnit).setScale(0, RoundingMode.HALF_UP);
+        if (nanos.compareTo(BigDecimal.valueOf(MAX.toNanos())) > 0) {
+            throw new IllegalArgumentException("invalid duration '" + text + "': longer than "
+                    + MAX.toDays() + " days");
+        }
+        return Duration.ofNanos(nanos.longValueExact());
+    }
+
+    /**
+     * Formats a duration for people: {@code 0.4 s}, {@code 12.3 s}, {@code 95 s}, {@code 3 min 5 s},
+     * {@code 2 h 3 min}.
+     *
+     * @param d the duration
+     * @return the text
+     */
+    static String format(Duration d) {
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 100_000) {
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return (s / 60) + " min " + (s % 60) + " s";
+        }
+        return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+
+    /** picocli converter for options of type {@link Duration}. */
+    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.astlock.cli;
+
+import io.github.astlock.LeftoverFile;
+import io.github.astlock.LockException;
+import io.github.astlock.LockHolder;
+import io.github.astlock.LockOptions;
+import io.github.astlock.LockOwner;
+import io.github.astlock.LockPathException;
+import io.github.astlock.LockStatus;
+import io.github.astlock.PathLocker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code astlock status}: whether each directory's locks are free or held, by whom and for how
+ * long, from {@link PathLocker#status(Path)}. Both modes are inspected ({@code .lock} and a
+ * {@code flock(2)} on {@code lock}), whatever Asterisk's mode.
+ */
+@Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
+        header = "Show who holds folders' locks.",
+        description = {"Shows whether each DIR is locked in either mode (.lock, or flock(2) on lock), by whom and for"
+            + " how long, and leftover temporary lock files. Takes no lock.%n"},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:every DIR is free",
+            "1:some DIR is held",
+            "64:usage error",
+            "73:some DIR is missing or not a directory (the others are still reported)",
+            "74:some DIR could not be inspected"},
+        footer = {"%nJSON (--json): an array with one object per DIR:",
+            "  {\"directory\", \"held\", \"lockfile\": HOLDER|null, \"flock\": HOLDER|null, \"leftovers\": [...]}",
+            "  HOLDER: {\"file\", \"inode\", \"ageMillis\", \"owner\": {\"pid\", \"host\", \"jvm\", \"acquired\", \"start\"}|null,",
+            "           \"pid\"|null, \"liveness\": \"alive\"|\"dead\"|\"unknown\", \"detail\"|null}",
+            "  leftover: {\"path\", \"ageMillis\", \"links\", \"ours\"}",
+            "  a DIR that cannot be inspected: {\"directory\", \"held\": null, \"error\": \"...\"}"})
+final class StatusCommand implements Callable<Integer> {
+    private final Io io;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Mixin
+    BackendOption backend;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "directories to inspect")
+    List<Path> dirs;
+
+    StatusCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        PathLocker locker = backend.locker(LockOptions.defaults());
+        int status = ExitCodes.OK;
+        Json out = new Json(true).beginArray();
+        for (Path d : dirs) {
+            Path dir = d.toAbsolutePath();
+            try {
+                LockStatus st = locker.status(dir);
+                if (st.isHeld()) {
+                    status = Math.max(status, ExitCodes.HELD);
+                }
+                if (json) {
+                    write(out, st);
+                } else {
+                    io.out.println(text(st));
+                }
+            } catch (LockException e) {
+                int code = e instanceof LockPathException ? ExitCodes.CANT_CREATE : ExitCodes.IO_ERROR;
+                // 74 outranks 73 outranks 1: the worst problem decides
+                status = Math.max(status, code);
+                io.error(e.getMessage());
+                if (json) {
+                    out.beginObject().name("directory").value(dir.toString()).name("held").nullValue()
+                            .name("error").value(e.getMessage()).endObject();
+                }
+            }
+        }
+        if (json) {
+            io.out.println(out.endArray());
+        }
+        io.out.flush();
+        return status;
+    }
+
+    static String text(LockStatus st) {
+        StringBuilder sb = new StringBuilder(st.directory().toString()).append(": ")
+                .append(st.isHeld() ? "HELD" : "free");
+        st.lockfile().ifPresent(h -> sb.append("\n  lockfile mode: ").append(h.lockFile().getFileName())
+                .append(" held by ").append(WaitProgress.describe(h)).append(liveness(h)));
+        st.flock().ifPresent(h -> sb.append("\n  flock mode: flock(2) on ").append(h.lockFile().getFileName())
+                .append(" held by ").append(WaitProgress.describe(h)));
+        for (LeftoverFile f : st.leftovers()) {
+            sb.append("\n  leftover ").append(f.ours() ? "astlock" : "Asterisk").append(" temporary file ")
+              .append(f.path().getFileName()).append(", ").append(Durations.format(f.age())).append(" old, ")
+              .append(f.links()).append(f.links() == 1 ? " link" : " links (the same file as .lock)");
+        }
+        return sb.toString();
+    }
+
+    private static String liveness(LockHolder h) {
+        switch (h.liveness()) {
+            case ALIVE: return ", owner running";
+            case DEAD: return "";
+            default: return h.owner().isPresent() ? ", owner on another host" : "";
+        }
+    }
+
+    static void write(Json out, LockStatus st) {
+        out.beginObject()
+           .name("directory").value(st.directory().toString())
+           .name("held").value(st.isHeld());
+        out.name("lockfile");
+        holder(out, st.lockfile());
+        out.name("flock");
+        holder(out, st.flock());
+        out.name("leftovers").beginArray();
+        for (LeftoverFile f : st.leftovers()) {
+            out.beginObject().name("path").value(f.path().toString()).name("ageMillis").value(f.age().toMillis())
+               .name("links").value(f.links()).name("ours").value(f.ours()).endObject();
+        }
+        out.endArray().endObject();
+    }
+
+    private static void holder(Json out, Optional<LockHolder> holder) {
+        if (holder.isEmpty()) {
+            out.nullValue();
+            return;
+        }
+        LockHolder h = holder.get();
+        out.beginObject()
+           .name("file").value(h.lockFile().toString())
+           .name("inode").value(h.inode())
+           .name("ageMillis").value(h.age().toMillis());
+        out.name("owner");
+        if (h.owner().isPresent()) {
+            LockOwner o = h.owner().get();
+            out.beginObject().name("pid").value(o.pid()).name("host").value(o.host()).name("jvm").value(o.jvm())
+               .name("acquired").value(o.acquired().toString()).name("start").value(o.start()).endObject();
+        } else {
+            out.nullValue();
+        }
+        out.name("pid");
+        if (h.pid().isPresent()) {
+            out.value(h.pid().getAsLong());
+        } else {
+            out.nullValue();
+        }
+        out.name("liveness").value(h.liveness().name().toLowerCase(Locale.ROOT))
+           .name("detail").value(h.detail().orElse(null))
+           .endObject();
+    }
+}
