@@ -240,6 +240,7 @@ public final class PathLocker {
             throw new InterruptedException("interrupted before locking " + dir);
         }
         long deadline = Backoff.deadline(timeout);
+        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
         LocalLockTable.Key key = directoryKey(dir, mode);
         LocalLockTable.Entry entry;
         try {
@@ -254,8 +255,7 @@ public final class PathLocker {
                     + (owner != null ? " by thread '" + owner.getName() + "'" : ""));
         }
         try {
-            LockProtocol.Held held = protocol.acquire(dir, deadline,
-                    new Backoff(options.initialBackoff(), options.maxBackoff()));
+            LockProtocol.Held held = protocol.acquire(dir, deadline, backoff);
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
             Handle handle = new Handle(dir, mode, backend.id(), held, entry);
             track(handle);

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class Backoff {
     private final long initialNanos;
     private final long maxNanos;
+    private final long startedNanos = System.nanoTime();
     private long nextNanos;
 
     /**
@@ -63,6 +64,11 @@ public final class Backoff {
         nextNanos = Math.min(maxNanos, nextNanos * 2);
         TimeUnit.NANOSECONDS.sleep(sleep);
         return true;
+    }
+
+    /** @return how long since this wait began (its creation), for timeout messages */
+    public Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     /** Starts the doubling again from the initial pause. */

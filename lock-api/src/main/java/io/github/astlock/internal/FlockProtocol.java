@@ -51,7 +51,6 @@ public final class FlockProtocol implements LockProtocol {
     @Override
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
         Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
-        long start = System.nanoTime();
         while (true) {
             FlockFile file;
             try {
@@ -74,7 +73,7 @@ public final class FlockProtocol implements LockProtocol {
                             break;
                         }
                         if (!backoff.pause(deadline)) {
-                            throw new LockTimeoutException(dir, mode(), Duration.ofNanos(System.nanoTime() - start),
+                            throw new LockTimeoutException(dir, mode(), backoff.elapsed(),
                                     "held by another open file description of " + lock);
                         }
                     }
@@ -92,7 +91,7 @@ public final class FlockProtocol implements LockProtocol {
                 }
             }
             if (Backoff.remaining(deadline) <= 0) {
-                throw new LockTimeoutException(dir, mode(), Duration.ofNanos(System.nanoTime() - start),
+                throw new LockTimeoutException(dir, mode(), backoff.elapsed(),
                         lock + " kept being replaced while we locked it");
             }
         }

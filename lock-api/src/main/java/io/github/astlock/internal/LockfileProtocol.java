@@ -83,7 +83,6 @@ public final class LockfileProtocol implements LockProtocol {
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
         Path lock = dir.resolve(LockMode.LOCKFILE.lockFileName());
         Path temp = dir.resolve(newTempName());
-        long start = System.nanoTime();
         LockOwner owner = LockOwner.forThisProcess();
         try {
             ops.createExclusive(temp, permissions, owner.toBytes());
@@ -113,7 +112,7 @@ public final class LockfileProtocol implements LockProtocol {
                 }
                 if (!backoff.pause(deadline)) {
                     throw new LockTimeoutException(dir, mode(),
-                            Duration.ofNanos(System.nanoTime() - start), describeHolder(lock));
+                            backoff.elapsed(), describeHolder(lock));
                 }
             }
         } finally {
