@@ -33,7 +33,11 @@ public final class AstLockPath {
     /** Held locks by directory identity (device, inode), so every spelling finds the same entry. */
     private final Map<Object, PathLock> held = new HashMap<>();
 
-    /** @param locker the locker whose mode, timeout and backend are used */
+    /**
+     * Creates a facade over a locker.
+     *
+     * @param locker the locker whose mode, timeout and backend are used
+     */
     public AstLockPath(PathLocker locker) {
         this.locker = Objects.requireNonNull(locker, "locker");
     }

@@ -20,7 +20,11 @@ public enum AstLockResult {
         this.code = code;
     }
 
-    /** @return the C value: 0, -1, -2 or -3 */
+    /**
+     * Returns the C value: 0, -1, -2 or -3.
+     *
+     * @return the C value: 0, -1, -2 or -3
+     */
     public int code() {
         return code;
     }

@@ -18,12 +18,20 @@ import java.util.Set;
 public record BackendInfo(String id, String className, int priority, Availability availability,
                           Set<LockMode> modes, Optional<LockBackendProvider> provider) {
 
-    /** @return whether the backend can be used */
+    /**
+     * Returns whether the backend can be used.
+     *
+     * @return whether the backend can be used
+     */
     public boolean usable() {
         return availability.usable() && provider.isPresent();
     }
 
-    /** @return one line for messages: {@code jna (priority 50, modes [LOCKFILE, FLOCK]): usable - ...} */
+    /**
+     * Returns one line for messages: {@code jna (priority 50, modes [LOCKFILE, FLOCK]): usable - ...}.
+     *
+     * @return one line for messages: {@code jna (priority 50, modes [LOCKFILE, FLOCK]): usable - ...}
+     */
     public String describe() {
         return id + " (" + className + ", priority " + (priority == Integer.MIN_VALUE ? "?" : priority)
                 + ", modes " + modes + "): " + (usable() ? "usable" : "UNUSABLE") + " - " + availability.reason();

@@ -9,7 +9,11 @@ package io.github.astlock;
 public class BackendSelectionException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the explanation, listing the backends found */
+    /**
+     * Creates the exception.
+     *
+     * @param message the explanation, listing the backends found
+     */
     public BackendSelectionException(String message) {
         super(message);
     }

@@ -24,7 +24,9 @@ public class LockException extends IOException {
 
     private final transient Path directory;
     private final transient Path lockFile;
+    /** The mode of the failed attempt. */
     private final LockMode mode;
+    /** The POSIX error, or {@code null}. */
     private final Errno errno;
 
     /**
@@ -59,22 +61,38 @@ public class LockException extends IOException {
         return sb.append(": ").append(detail).toString();
     }
 
-    /** @return the directory that was to be locked */
+    /**
+     * Returns the directory that was to be locked.
+     *
+     * @return the directory that was to be locked
+     */
     public Path directory() {
         return directory;
     }
 
-    /** @return the (first) lock file inside the directory ({@code .lock}, or {@code lock} for FLOCK and BOTH) */
+    /**
+     * Returns the (first) lock file inside the directory ({@code .lock}, or {@code lock} for FLOCK and BOTH).
+     *
+     * @return the (first) lock file inside the directory ({@code .lock}, or {@code lock} for FLOCK and BOTH)
+     */
     public Path lockFile() {
         return lockFile;
     }
 
-    /** @return the lock mode */
+    /**
+     * Returns the lock mode.
+     *
+     * @return the lock mode
+     */
     public LockMode mode() {
         return mode;
     }
 
-    /** @return the POSIX error behind the failure, when there is one */
+    /**
+     * Returns the POSIX error behind the failure, when there is one.
+     *
+     * @return the POSIX error behind the failure, when there is one
+     */
     public Optional<Errno> errno() {
         return Optional.ofNullable(errno);
     }

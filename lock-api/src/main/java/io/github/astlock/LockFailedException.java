@@ -31,9 +31,12 @@ public class LockFailedException extends LockException {
         IO_ERROR
     }
 
+    /** The kind of refusal. */
     private final Reason reason;
 
     /**
+     * Creates the exception.
+     *
      * @param directory the directory
      * @param mode      the mode
      * @param reason    the kind of refusal
@@ -47,7 +50,11 @@ public class LockFailedException extends LockException {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** @return the kind of refusal */
+    /**
+     * Returns the kind of refusal.
+     *
+     * @return the kind of refusal
+     */
     public Reason reason() {
         return reason;
     }

@@ -21,7 +21,11 @@ import java.util.OptionalLong;
 public record LockHolder(LockMode mode, Path lockFile, String inode, Duration age, Optional<LockOwner> owner,
                          OptionalLong pid, LockOwner.Liveness liveness, Optional<String> detail) {
 
-    /** @return one line for people: who, alive or not, how old */
+    /**
+     * Returns one line for people: who, alive or not, how old.
+     *
+     * @return one line for people: who, alive or not, how old
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder(mode.name()).append(" lock ").append(lockFile.getFileName());
         if (detail.isPresent()) {

@@ -11,6 +11,8 @@ public class LockInterruptedException extends LockException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param directory the directory
      * @param mode      the mode
      * @param cause     the interruption

@@ -12,6 +12,8 @@ public class LockLostException extends LockException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param verb      {@code "unlock"} or {@code "check"}
      * @param directory the directory
      * @param mode      the mode

@@ -51,7 +51,11 @@ public enum LockMode {
         return name;
     }
 
-    /** @return whether Asterisk itself can run in this mode (LOCKFILE and FLOCK, not BOTH) */
+    /**
+     * Returns whether Asterisk itself can run in this mode (LOCKFILE and FLOCK, not BOTH).
+     *
+     * @return whether Asterisk itself can run in this mode (LOCKFILE and FLOCK, not BOTH)
+     */
     public boolean isAsteriskMode() {
         return this != BOTH;
     }
@@ -66,12 +70,20 @@ public enum LockMode {
         return lockFileNames.get(0);
     }
 
-    /** @return every lock file name of this mode, in the order they are taken */
+    /**
+     * Returns every lock file name of this mode, in the order they are taken.
+     *
+     * @return every lock file name of this mode, in the order they are taken
+     */
     public List<String> lockFileNames() {
         return lockFileNames;
     }
 
-    /** @return the single modes this mode is made of: itself, or FLOCK then LOCKFILE for BOTH */
+    /**
+     * Returns the single modes this mode is made of: itself, or FLOCK then LOCKFILE for BOTH.
+     *
+     * @return the single modes this mode is made of: itself, or FLOCK then LOCKFILE for BOTH
+     */
     public List<LockMode> components() {
         return this == BOTH ? List.of(FLOCK, LOCKFILE) : List.of(this);
     }

@@ -54,7 +54,11 @@ public final class LockOptions {
         this.leftoverAge = b.leftoverAge;
     }
 
-    /** @return the defaults: LOCKFILE, 5 s */
+    /**
+     * Returns the defaults: LOCKFILE, 5 s.
+     *
+     * @return the defaults: LOCKFILE, 5 s
+     */
     public static LockOptions defaults() {
         return Defaults.INSTANCE;
     }
@@ -64,12 +68,20 @@ public final class LockOptions {
         static final LockOptions INSTANCE = builder().build();
     }
 
-    /** @return a builder holding the defaults */
+    /**
+     * Returns a builder holding the defaults.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options, to derive a variant */
+    /**
+     * Returns a builder holding these options, to derive a variant.
+     *
+     * @return a builder holding these options, to derive a variant
+     */
     public Builder toBuilder() {
         return new Builder()
                 .mode(mode).timeout(timeout).backoff(initialBackoff, maxBackoff)
@@ -77,42 +89,72 @@ public final class LockOptions {
                 .stalePolicy(stalePolicy).leftoverAge(leftoverAge);
     }
 
-    /** @return the lock mode */
+    /**
+     * Returns the lock mode.
+     *
+     * @return the lock mode
+     */
     public LockMode mode() {
         return mode;
     }
 
-    /** @return how long {@link PathLocker#lock(java.nio.file.Path)} waits; zero means one try */
+    /**
+     * Returns how long {@link PathLocker#lock(java.nio.file.Path)} waits; zero means one try.
+     *
+     * @return how long {@link PathLocker#lock(java.nio.file.Path)} waits; zero means one try
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** @return the first pause between two attempts */
+    /**
+     * Returns the first pause between two attempts.
+     *
+     * @return the first pause between two attempts
+     */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** @return the longest pause between two attempts */
+    /**
+     * Returns the longest pause between two attempts.
+     *
+     * @return the longest pause between two attempts
+     */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** @return permission bits for a new FLOCK-mode {@code lock} file (masked by the umask) */
+    /**
+     * Returns permission bits for a new FLOCK-mode {@code lock} file (masked by the umask).
+     *
+     * @return permission bits for a new FLOCK-mode {@code lock} file (masked by the umask)
+     */
     public int flockFilePermissions() {
         return flockFilePermissions;
     }
 
-    /** @return permission bits for the LOCKFILE-mode temporary file and {@code .lock} (masked by the umask) */
+    /**
+     * Returns permission bits for the LOCKFILE-mode temporary file and {@code .lock} (masked by the umask).
+     *
+     * @return permission bits for the LOCKFILE-mode temporary file and {@code .lock} (masked by the umask)
+     */
     public int lockfilePermissions() {
         return lockfilePermissions;
     }
 
-    /** @return when a LOCKFILE-mode lock held by someone else may be broken; {@link StalePolicy#NEVER} by default */
+    /**
+     * Returns when a LOCKFILE-mode lock held by someone else may be broken; {@link StalePolicy#NEVER} by default.
+     *
+     * @return when a LOCKFILE-mode lock held by someone else may be broken; {@link StalePolicy#NEVER} by default
+     */
     public StalePolicy stalePolicy() {
         return stalePolicy;
     }
 
     /**
+     * Leftover age.
+     *
      * @return how old a temporary lock file ({@code .lock.astlock.*} or Asterisk's
      *     {@code .lock-XXXXXXXX}) not linked to {@code .lock} must be before a successful lock
      *     removes it as a crash leftover (ours only when its owner is not running)
@@ -164,6 +206,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the leftover age.
+         *
          * @param age how old an unlinked temporary lock file must be to count as a crash leftover;
          *     at least one second (Asterisk keeps its own for at most 5 s)
          * @return this builder
@@ -178,6 +222,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the stale policy.
+         *
          * @param policy when a LOCKFILE-mode lock held by someone else may be broken
          * @return this builder
          */
@@ -187,6 +233,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the mode.
+         *
          * @param mode the lock mode; must match the running Asterisk's {@code lockmode}
          * @return this builder
          */
@@ -196,6 +244,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the timeout.
+         *
          * @param timeout how long to wait for a lock; zero means exactly one try
          * @return this builder
          * @throws IllegalArgumentException when negative
@@ -228,6 +278,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the flock file permissions.
+         *
          * @param permissions bits for a new FLOCK-mode {@code lock} file, {@code 0} to {@code 0777}
          * @return this builder
          */
@@ -237,6 +289,8 @@ public final class LockOptions {
         }
 
         /**
+         * Sets the lockfile permissions.
+         *
          * @param permissions bits for the LOCKFILE-mode temporary file, {@code 0} to {@code 0777}
          * @return this builder
          */
@@ -245,7 +299,11 @@ public final class LockOptions {
             return this;
         }
 
-        /** @return the options */
+        /**
+         * Returns the options.
+         *
+         * @return the options
+         */
         public LockOptions build() {
             return new LockOptions(this);
         }

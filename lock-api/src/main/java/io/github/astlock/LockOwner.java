@@ -56,12 +56,20 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
         UNKNOWN
     }
 
-    /** @return this host's name, as written into owner records */
+    /**
+     * Returns this host's name, as written into owner records.
+     *
+     * @return this host's name, as written into owner records
+     */
     public static String thisHost() {
         return HOST;
     }
 
-    /** @return whether the record was written on this host */
+    /**
+     * Returns whether the record was written on this host.
+     *
+     * @return whether the record was written on this host
+     */
     public boolean isThisHost() {
         return HOST.equals(host);
     }
@@ -86,19 +94,31 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
         return now == start ? Liveness.ALIVE : Liveness.DEAD;
     }
 
-    /** @return a record for a new acquisition by this JVM */
+    /**
+     * Returns a record for a new acquisition by this JVM.
+     *
+     * @return a record for a new acquisition by this JVM
+     */
     public static LockOwner forThisProcess() {
         byte[] t = new byte[12];
         RANDOM.nextBytes(t);
         return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now());
     }
 
-    /** @return a one-line description: pid, host, start and time taken */
+    /**
+     * Returns a one-line description: pid, host, start and time taken.
+     *
+     * @return a one-line description: pid, host, start and time taken
+     */
     public String describe() {
         return "pid " + pid + " on " + host + " (jvm " + jvm.substring(0, Math.min(8, jvm.length())) + ", since " + acquired + ")";
     }
 
-    /** @return the file content */
+    /**
+     * Returns the file content.
+     *
+     * @return the file content
+     */
     public byte[] toBytes() {
         return (MAGIC + "\npid=" + pid + "\nstart=" + start + "\nhost=" + host + "\njvm=" + jvm + "\ntoken=" + token
                 + "\nacquired=" + acquired + "\n").getBytes(StandardCharsets.UTF_8);

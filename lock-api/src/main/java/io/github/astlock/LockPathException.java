@@ -12,6 +12,8 @@ public class LockPathException extends LockException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param directory the directory
      * @param mode      the mode
      * @param detail    the cause in words

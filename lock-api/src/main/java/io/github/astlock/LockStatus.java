@@ -17,12 +17,20 @@ import java.util.Optional;
 public record LockStatus(Path directory, Optional<LockHolder> lockfile, Optional<LockHolder> flock,
                          List<LeftoverFile> leftovers) {
 
-    /** @return whether either lock is held */
+    /**
+     * Returns whether either lock is held.
+     *
+     * @return whether either lock is held
+     */
     public boolean isHeld() {
         return lockfile.isPresent() || flock.isPresent();
     }
 
-    /** @return a few lines for people */
+    /**
+     * Returns a few lines for people.
+     *
+     * @return a few lines for people
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder(directory.toString()).append(": ").append(isHeld() ? "HELD" : "free");
         lockfile.ifPresent(h -> sb.append("\n  ").append(h.describe()));

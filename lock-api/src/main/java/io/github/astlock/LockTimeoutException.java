@@ -11,9 +11,12 @@ import java.time.Duration;
 public class LockTimeoutException extends LockException {
     private static final long serialVersionUID = 1L;
 
+    /** How long was waited. */
     private final Duration timeout;
 
     /**
+     * Creates the exception.
+     *
      * @param directory the directory
      * @param mode      the mode
      * @param timeout   how long was waited
@@ -24,7 +27,11 @@ public class LockTimeoutException extends LockException {
         this.timeout = timeout;
     }
 
-    /** @return the timeout that expired */
+    /**
+     * Returns the timeout that expired.
+     *
+     * @return the timeout that expired
+     */
     public Duration timeout() {
         return timeout;
     }

@@ -20,22 +20,46 @@ import java.time.Instant;
  */
 public interface PathLock extends AutoCloseable {
 
-    /** @return the locked directory, as an absolute path */
+    /**
+     * Returns the locked directory, as an absolute path.
+     *
+     * @return the locked directory, as an absolute path
+     */
     Path directory();
 
-    /** @return the lock mode */
+    /**
+     * Returns the lock mode.
+     *
+     * @return the lock mode
+     */
     LockMode mode();
 
-    /** @return the lock file inside the directory ({@code .lock} or {@code lock}) */
+    /**
+     * Returns the lock file inside the directory ({@code .lock} or {@code lock}).
+     *
+     * @return the lock file inside the directory ({@code .lock} or {@code lock})
+     */
     Path lockFile();
 
-    /** @return the id of the backend that performed the file operations */
+    /**
+     * Returns the id of the backend that performed the file operations.
+     *
+     * @return the id of the backend that performed the file operations
+     */
     String backendId();
 
-    /** @return when the lock was acquired */
+    /**
+     * Returns when the lock was acquired.
+     *
+     * @return when the lock was acquired
+     */
     Instant acquiredAt();
 
-    /** @return whether {@link #close()} has been called */
+    /**
+     * Returns whether {@link #close()} has been called.
+     *
+     * @return whether {@link #close()} has been called
+     */
     boolean isReleased();
 
     /**

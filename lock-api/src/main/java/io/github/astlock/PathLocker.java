@@ -138,12 +138,20 @@ public final class PathLocker {
         return new PathLocker(options, backend, LocalLockTable.GLOBAL);
     }
 
-    /** @return the options */
+    /**
+     * Returns the options.
+     *
+     * @return the options
+     */
     public LockOptions options() {
         return options;
     }
 
-    /** @return the backend */
+    /**
+     * Returns the backend.
+     *
+     * @return the backend
+     */
     public LockBackendProvider backend() {
         return backend;
     }

@@ -37,12 +37,18 @@ public final class StalePolicy {
         this.maxAge = maxAge;
     }
 
-    /** @return a policy that breaks locks of dead owners on this host */
+    /**
+     * Returns a policy that breaks locks of dead owners on this host.
+     *
+     * @return a policy that breaks locks of dead owners on this host
+     */
     public static StalePolicy deadOwner() {
         return new StalePolicy(true, null);
     }
 
     /**
+     * A policy that breaks locks older than an age.
+     *
      * @param age the age above which any {@code .lock} is broken; at least one second
      * @return a policy that breaks locks older than {@code age}
      */
@@ -50,12 +56,18 @@ public final class StalePolicy {
         return NEVER.orOlderThan(age);
     }
 
-    /** @return this policy, also breaking locks of dead owners on this host */
+    /**
+     * Returns this policy, also breaking locks of dead owners on this host.
+     *
+     * @return this policy, also breaking locks of dead owners on this host
+     */
     public StalePolicy orDeadOwner() {
         return new StalePolicy(true, maxAge);
     }
 
     /**
+     * This policy, also breaking locks older than an age.
+     *
      * @param age the age above which any {@code .lock} is broken; at least one second
      * @return this policy, also breaking locks older than {@code age}
      */
@@ -67,17 +79,29 @@ public final class StalePolicy {
         return new StalePolicy(deadOwner, age);
     }
 
-    /** @return whether locks of dead owners on this host are broken */
+    /**
+     * Returns whether locks of dead owners on this host are broken.
+     *
+     * @return whether locks of dead owners on this host are broken
+     */
     public boolean breaksDeadOwners() {
         return deadOwner;
     }
 
-    /** @return the age above which locks are broken, if any */
+    /**
+     * Returns the age above which locks are broken, if any.
+     *
+     * @return the age above which locks are broken, if any
+     */
     public Optional<Duration> maxAge() {
         return Optional.ofNullable(maxAge);
     }
 
-    /** @return whether this policy ever breaks a lock */
+    /**
+     * Returns whether this policy ever breaks a lock.
+     *
+     * @return whether this policy ever breaks a lock
+     */
     public boolean isActive() {
         return deadOwner || maxAge != null;
     }

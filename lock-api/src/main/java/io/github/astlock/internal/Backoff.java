@@ -17,6 +17,8 @@ public final class Backoff {
     private long nextNanos;
 
     /**
+     * Creates an instance.
+     *
      * @param initial the first pause
      * @param max     the longest pause
      */
@@ -39,6 +41,8 @@ public final class Backoff {
     }
 
     /**
+     * The time left until a deadline.
+     *
      * @param deadline a deadline on the {@link System#nanoTime()} scale
      * @return the nanoseconds left, at least zero
      */
@@ -66,7 +70,11 @@ public final class Backoff {
         return true;
     }
 
-    /** @return how long since this wait began (its creation), for timeout messages */
+    /**
+     * Returns how long since this wait began (its creation), for timeout messages.
+     *
+     * @return how long since this wait began (its creation), for timeout messages
+     */
     public Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }

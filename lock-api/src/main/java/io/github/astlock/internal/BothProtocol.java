@@ -14,6 +14,8 @@ public final class BothProtocol implements LockProtocol {
     private final LockProtocol lockfile;
 
     /**
+     * Creates an instance.
+     *
      * @param flock    the FLOCK protocol
      * @param lockfile the LOCKFILE protocol
      */

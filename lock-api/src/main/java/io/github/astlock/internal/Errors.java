@@ -49,6 +49,8 @@ public final class Errors {
     }
 
     /**
+     * Map.
+     *
      * @param dir  the directory
      * @param mode the mode
      * @param step the protocol step that failed

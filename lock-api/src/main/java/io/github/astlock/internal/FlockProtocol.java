@@ -33,6 +33,8 @@ public final class FlockProtocol implements LockProtocol {
     private final LockMode reportAs;
 
     /**
+     * Creates an instance.
+     *
      * @param ops         the backend primitives
      * @param permissions permission bits of the file this protocol creates (masked by the umask)
      * @param reportAs    the mode named in failures: this protocol's own, or {@link LockMode#BOTH} when composed
@@ -97,7 +99,11 @@ public final class FlockProtocol implements LockProtocol {
         }
     }
 
-    /** @return the status of the opened file, or {@code null} when it was unlinked meanwhile */
+    /**
+     * Returns the status of the opened file, or {@code null} when it was unlinked meanwhile.
+     *
+     * @return the status of the opened file, or {@code null} when it was unlinked meanwhile
+     */
     private FileStat checkOpened(Path dir, Path lock, FlockFile file) throws LockException {
         FileStat st;
         try {

@@ -37,7 +37,11 @@ public final class LocalLockTable {
             this.key = key;
         }
 
-        /** @return the thread that took the permit and has not released it, or {@code null} */
+        /**
+         * Returns the thread that took the permit and has not released it, or {@code null}.
+         *
+         * @return the thread that took the permit and has not released it, or {@code null}
+         */
         public Thread owner() {
             return owner;
         }

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 /** One of Asterisk's lock protocols, written once over the backend primitives. */
 public interface LockProtocol {
 
-    /** @return the mode this protocol implements */
+    /**
+     * Returns the mode this protocol implements.
+     *
+     * @return the mode this protocol implements
+     */
     LockMode mode();
 
     /**
@@ -26,6 +30,8 @@ public interface LockProtocol {
     /** A lock held on disk. */
     interface Held {
         /**
+         * Check valid.
+         *
          * @throws LockException a {@link io.github.astlock.LockLostException} when the lock file
          *     was removed or replaced
          */

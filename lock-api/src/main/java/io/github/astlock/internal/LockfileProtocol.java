@@ -48,6 +48,8 @@ public final class LockfileProtocol implements LockProtocol {
     private static final ConcurrentHashMap<Path, Long> LAST_SWEEP = new ConcurrentHashMap<>();
 
     /**
+     * Creates an instance.
+     *
      * @param ops         the backend primitives
      * @param permissions permission bits of the file this protocol creates (masked by the umask)
      * @param reportAs    the mode named in failures: this protocol's own, or {@link LockMode#BOTH} when composed

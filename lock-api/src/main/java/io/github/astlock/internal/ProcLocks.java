@@ -18,6 +18,8 @@ public final class ProcLocks {
     }
 
     /**
+     * The processes holding flock(2) on a lock file.
+     *
      * @param st the status of the lock file
      * @return the pids holding a FLOCK lock on that inode; empty when none or when /proc is missing
      */
@@ -34,6 +36,8 @@ public final class ProcLocks {
     }
 
     /**
+     * The processes holding flock(2) on an inode, from the text of /proc/locks.
+     *
      * @param procLocks the content of {@code /proc/locks}
      * @param dev       the device as {@code st_dev}
      * @param ino       the inode

@@ -10,12 +10,19 @@ import java.util.Objects;
  */
 public record Availability(boolean usable, String reason) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param usable whether the backend can be used
+     * @param reason the explanation
+     */
     public Availability {
         Objects.requireNonNull(reason, "reason");
     }
 
     /**
+     * A usable availability.
+     *
      * @param detail what was checked, for example the native library version
      * @return a usable availability
      */
@@ -24,6 +31,8 @@ public record Availability(boolean usable, String reason) {
     }
 
     /**
+     * An unusable availability.
+     *
      * @param reason why the backend cannot run, for example "libc not loadable: ..."
      * @return an unusable availability
      */

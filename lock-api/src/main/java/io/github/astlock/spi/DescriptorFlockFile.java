@@ -16,6 +16,8 @@ public abstract class DescriptorFlockFile implements FlockFile {
     private boolean closed;
 
     /**
+     * Creates an instance.
+     *
      * @param fd   the open descriptor, now owned by this object
      * @param path the file's name, for messages
      */
@@ -24,12 +26,20 @@ public abstract class DescriptorFlockFile implements FlockFile {
         this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** @return the descriptor number */
+    /**
+     * Returns the descriptor number.
+     *
+     * @return the descriptor number
+     */
     public final int fd() {
         return fd;
     }
 
-    /** @return the file's name when it was opened */
+    /**
+     * Returns the file's name when it was opened.
+     *
+     * @return the file's name when it was opened
+     */
     public final Path path() {
         return path;
     }

@@ -82,7 +82,13 @@ public record Errno(String name, int number, String message) {
     /** Disk quota exceeded. */
     public static final Errno EDQUOT = def("EDQUOT", 122, "Disk quota exceeded");
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name    the symbolic name
+     * @param number  the Linux error number, or 0
+     * @param message the description
+     */
     public Errno {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(message, "message");

@@ -48,22 +48,38 @@ public class ErrnoException extends IOException {
         this(operation, path, null, errno, null);
     }
 
-    /** @return the operation, for example {@code link} */
+    /**
+     * Returns the operation, for example {@code link}.
+     *
+     * @return the operation, for example {@code link}
+     */
     public String operation() {
         return operation;
     }
 
-    /** @return the path the operation was applied to */
+    /**
+     * Returns the path the operation was applied to.
+     *
+     * @return the path the operation was applied to
+     */
     public Path path() {
         return path;
     }
 
-    /** @return the second path of {@code link} or {@code rename}, or {@code null} */
+    /**
+     * Returns the second path of {@code link} or {@code rename}, or {@code null}.
+     *
+     * @return the second path of {@code link} or {@code rename}, or {@code null}
+     */
     public Path otherPath() {
         return otherPath;
     }
 
-    /** @return the error */
+    /**
+     * Returns the error.
+     *
+     * @return the error
+     */
     public Errno errno() {
         return errno;
     }

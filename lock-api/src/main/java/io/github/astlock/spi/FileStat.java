@@ -18,7 +18,19 @@ import java.util.Objects;
 public record FileStat(long dev, long ino, long nlink, FileType type, int mode, int uid, long size,
                        long mtimeNanos, long ctimeNanos) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param dev        the device
+     * @param ino        the inode number
+     * @param nlink      the number of hard links
+     * @param type       the file type
+     * @param mode       the permission bits
+     * @param uid        the owner
+     * @param size       the size in bytes
+     * @param mtimeNanos the modification time in nanoseconds since the epoch
+     * @param ctimeNanos the status change time in nanoseconds since the epoch
+     */
     public FileStat {
         Objects.requireNonNull(type, "type");
     }
@@ -33,7 +45,11 @@ public record FileStat(long dev, long ino, long nlink, FileType type, int mode, 
         return other != null && dev == other.dev && ino == other.ino;
     }
 
-    /** @return the identity as {@code dev:ino}, for messages */
+    /**
+     * Returns the identity as {@code dev:ino}, for messages.
+     *
+     * @return the identity as {@code dev:ino}, for messages
+     */
     public String identity() {
         return Long.toUnsignedString(dev) + ":" + Long.toUnsignedString(ino);
     }

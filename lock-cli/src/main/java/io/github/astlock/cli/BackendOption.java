@@ -12,6 +12,8 @@ final class BackendOption {
     String id;
 
     /**
+     * Locker.
+     *
      * @param options the lock options
      * @return a locker on the chosen backend
      * @throws io.github.astlock.BackendSelectionException when it is missing or unusable

@@ -48,7 +48,11 @@ final class Json {
         sb.append('"');
     }
 
-    /** @return the text of the string literal for {@code s} */
+    /**
+     * Returns the text of the string literal for {@code s}.
+     *
+     * @return the text of the string literal for {@code s}
+     */
     static String quote(String s) {
         StringBuilder b = new StringBuilder();
         quote(b, s);

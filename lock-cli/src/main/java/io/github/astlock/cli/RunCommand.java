@@ -204,7 +204,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** @return COMMAND for messages, with arguments quoted where a shell would need it */
+    /**
+     * Returns COMMAND for messages, with arguments quoted where a shell would need it.
+     *
+     * @return COMMAND for messages, with arguments quoted where a shell would need it
+     */
     private String commandLine() {
         StringBuilder sb = new StringBuilder();
         for (String a : command) {
@@ -244,7 +248,11 @@ final class RunCommand implements Callable<Integer> {
         private final java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
         volatile boolean lost;
 
-        /** @return {@code false} when the JVM is stopping already: then do not start to wait */
+        /**
+         * Returns {@code false} when the JVM is stopping already: then do not start to wait.
+         *
+         * @return {@code false} when the JVM is stopping already: then do not start to wait
+         */
         synchronized boolean waiting(Thread t) {
             waiter = t;
             return !stopping;

@@ -90,7 +90,11 @@ final class WaitProgress implements AutoCloseable {
         }
     }
 
-    /** @return the terminal's width from {@code COLUMNS} (shells rarely export it), else 80 */
+    /**
+     * Returns the terminal's width from {@code COLUMNS} (shells rarely export it), else 80.
+     *
+     * @return the terminal's width from {@code COLUMNS} (shells rarely export it), else 80
+     */
     private static int columns() {
         try {
             String c = System.getenv("COLUMNS");

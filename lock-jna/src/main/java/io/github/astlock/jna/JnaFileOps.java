@@ -26,6 +26,8 @@ final class JnaFileOps implements FileOps {
     private final int flockFlags;
 
     /**
+     * Creates an instance.
+     *
      * @param libc the bound C library
      * @param abi  the constants of this architecture
      */
@@ -36,7 +38,11 @@ final class JnaFileOps implements FileOps {
         this.flockFlags = abi.openForFlockFlags();
     }
 
-    /** @return the architecture constants in use */
+    /**
+     * Returns the architecture constants in use.
+     *
+     * @return the architecture constants in use
+     */
     LinuxAbi abi() {
         return abi;
     }

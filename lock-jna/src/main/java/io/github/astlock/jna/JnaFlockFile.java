@@ -10,6 +10,8 @@ final class JnaFlockFile extends DescriptorFlockFile {
     private final JnaFileOps ops;
 
     /**
+     * Creates an instance.
+     *
      * @param ops  the operations that opened it
      * @param path the file's name, for messages
      * @param fd   the open descriptor, now owned by this object

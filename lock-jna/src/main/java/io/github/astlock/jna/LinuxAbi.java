@@ -70,17 +70,29 @@ record LinuxAbi(String name, List<String> javaArchs, int oDirectory, int oNofoll
         return SUPPORTED.stream().filter(abi -> abi.javaArchs.contains(a)).findFirst();
     }
 
-    /** @return the supported architectures, for messages: {@code x86-64, aarch64, riscv64} */
+    /**
+     * Returns the supported architectures, for messages: {@code x86-64, aarch64, riscv64}.
+     *
+     * @return the supported architectures, for messages: {@code x86-64, aarch64, riscv64}
+     */
     static String supportedNames() {
         return String.join(", ", SUPPORTED.stream().map(LinuxAbi::name).toArray(String[]::new));
     }
 
-    /** @return the flags of {@code createExclusive}: {@code O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW} */
+    /**
+     * Returns the flags of {@code createExclusive}: {@code O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW}.
+     *
+     * @return the flags of {@code createExclusive}: {@code O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW}
+     */
     int createExclusiveFlags() {
         return O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | oNofollow;
     }
 
-    /** @return the flags of {@code openForFlock}: {@code O_WRONLY|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK} */
+    /**
+     * Returns the flags of {@code openForFlock}: {@code O_WRONLY|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK}.
+     *
+     * @return the flags of {@code openForFlock}: {@code O_WRONLY|O_CREAT|O_NOFOLLOW|O_CLOEXEC|O_NONBLOCK}
+     */
     int openForFlockFlags() {
         return O_WRONLY | O_CREAT | oNofollow | O_CLOEXEC | O_NONBLOCK;
     }

@@ -32,6 +32,8 @@ final class NativeBinding {
      */
     record Result(Availability availability, FileOps ops) {
         /**
+         * A result for a backend that cannot run.
+         *
          * @param reason why the backend cannot run
          * @return an unusable result without operations
          */

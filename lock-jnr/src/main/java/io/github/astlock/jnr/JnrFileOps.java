@@ -57,7 +57,11 @@ final class JnrFileOps implements FileOps {
         this.flockFlags = oWronly | oCreat | oNofollow | oCloexec | oNonblock;
     }
 
-    /** @return the POSIX layer, for the provider's description */
+    /**
+     * Returns the POSIX layer, for the provider's description.
+     *
+     * @return the POSIX layer, for the provider's description
+     */
     POSIX posix() {
         return posix;
     }

@@ -92,7 +92,11 @@ final class StrictPosixHandler implements POSIXHandler {
             this.errno = error != null && error.defined() ? error.intValue() : 0;
         }
 
-        /** @return the raw errno value, or {@code 0} when the function is not implemented */
+        /**
+         * Returns the raw errno value, or {@code 0} when the function is not implemented.
+         *
+         * @return the raw errno value, or {@code 0} when the function is not implemented
+         */
         int errno() {
             return errno;
         }

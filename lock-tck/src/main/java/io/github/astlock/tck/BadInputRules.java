@@ -55,7 +55,11 @@ public abstract class BadInputRules extends ProtocolRules {
         void run(LockMode mode) throws Exception;
     }
 
-    /** BAD01: a missing directory is a path error with ENOENT. */
+    /**
+     * BAD01: a missing directory is a path error with ENOENT.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD01_missingDirectory() throws Exception {
         Path missing = dir.resolve("missing");
@@ -63,7 +67,11 @@ public abstract class BadInputRules extends ProtocolRules {
                 mode -> locker(mode, Duration.ofSeconds(1)).lock(missing).close());
     }
 
-    /** BAD02: a regular file instead of a directory is a path error with ENOTDIR. */
+    /**
+     * BAD02: a regular file instead of a directory is a path error with ENOTDIR.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD02_pathIsARegularFile() throws Exception {
         Path file = Files.createFile(dir.resolve("msg0000.txt"));
@@ -71,7 +79,11 @@ public abstract class BadInputRules extends ProtocolRules {
                 mode -> locker(mode, Duration.ofSeconds(1)).lock(file).close());
     }
 
-    /** BAD03: a relative path is resolved against the working directory when locking. */
+    /**
+     * BAD03: a relative path is resolved against the working directory when locking.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD03_relativePathIsResolved() throws Exception {
         Path cwd = Path.of("").toAbsolutePath();
@@ -88,7 +100,11 @@ public abstract class BadInputRules extends ProtocolRules {
         }
     }
 
-    /** BAD04: a path containing NUL never reaches the file system. */
+    /**
+     * BAD04: a path containing NUL never reaches the file system.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD04_pathContainingNul() throws Exception {
         String bad = dir + "/x\0y";
@@ -100,7 +116,11 @@ public abstract class BadInputRules extends ProtocolRules {
         assertNoDescriptorLeak(fds, "the operation");
     }
 
-    /** BAD05: a name longer than the file system allows is a path error with ENAMETOOLONG. */
+    /**
+     * BAD05: a name longer than the file system allows is a path error with ENAMETOOLONG.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD05_nameTooLong() throws Exception {
         Path tooLong = dir.resolve("x".repeat(300));
@@ -108,7 +128,11 @@ public abstract class BadInputRules extends ProtocolRules {
                 mode -> locker(mode, Duration.ofSeconds(1)).lock(tooLong).close());
     }
 
-    /** BAD06: a directory we may not write is a path error with EACCES (probed as an unprivileged user when run as root). */
+    /**
+     * BAD06: a directory we may not write is a path error with EACCES (probed as an unprivileged user when run as root).
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BAD06_directoryWithoutWritePermission() throws Exception {
         boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip());

@@ -63,7 +63,11 @@ public abstract class CrashRules extends CrossProcessRules {
         return kit.backend().fileOps().lstat(p).orElseThrow();
     }
 
-    /** CR01: when a FLOCK holder is killed with SIGKILL, the next locker holds within 50 ms of its death. */
+    /**
+     * CR01: when a FLOCK holder is killed with SIGKILL, the next locker holds within 50 ms of its death.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR01_killedFlockHolderIsReplacedAtOnce() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -86,7 +90,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertEquals(List.of("lock"), names(dir), "only the harmless 'lock' file remains");
     }
 
-    /** CR02: a LOCKFILE holder killed with SIGKILL leaves {@code .lock}; without a policy the next locker times out and status names the dead owner. */
+    /**
+     * CR02: a LOCKFILE holder killed with SIGKILL leaves {@code .lock}; without a policy the next locker times out and status names the dead owner.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR02_killedLockfileHolderIsReportedDead() throws Exception {
         long pid;
@@ -104,7 +112,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(status.describe().contains("pid " + pid) && status.describe().contains("GONE"), status.describe());
     }
 
-    /** CR03: with the dead-owner policy, the next locker breaks the dead holder's {@code .lock} and holds. */
+    /**
+     * CR03: with the dead-owner policy, the next locker breaks the dead holder's {@code .lock} and holds.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR03_deadOwnerPolicyRecovers() throws Exception {
         try (PeerProcess child = holdInChild(LockMode.LOCKFILE)) {
@@ -119,7 +131,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertEquals(List.of(), names(dir), "the stale lock was removed, not left aside");
     }
 
-    /** CR04: a pid now used by another process (different start time) is not the owner; a running owner is never broken. */
+    /**
+     * CR04: a pid now used by another process (different start time) is not the owner; a running owner is never broken.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR04_reusedPidIsNotMistakenForTheOwner() throws Exception {
         long me = ProcessHandle.current().pid();
@@ -136,7 +152,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(before.sameInode(lstat(this, dir.resolve(".lock"))), "a running owner's lock was broken");
     }
 
-    /** CR05: two processes racing to break the same stale lock never both hold it. */
+    /**
+     * CR05: two processes racing to break the same stale lock never both hold it.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR05_racingBreakersNeverBothHold() throws Exception {
         int rounds = TckEnvironment.breakRounds();
@@ -167,7 +187,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".stale")), "no moved-aside file left: " + names(dir));
     }
 
-    /** CR06: a lock younger than the age limit is never broken; older, it is. */
+    /**
+     * CR06: a lock younger than the age limit is never broken; older, it is.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR06_youngLockIsNeverBroken() throws Exception {
         Files.createFile(dir.resolve(".lock")); // Asterisk-style: empty, no owner record
@@ -181,7 +205,11 @@ public abstract class CrashRules extends CrossProcessRules {
         }
     }
 
-    /** CR07: an Asterisk-style empty {@code .lock} left by a crash is never broken without an age policy. */
+    /**
+     * CR07: an Asterisk-style empty {@code .lock} left by a crash is never broken without an age policy.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR07_asteriskLockWithoutAgePolicyIsNeverBroken() throws Exception {
         try (PeerProcess ast = Peers.asterisk(5, "hold", LockMode.LOCKFILE, dir)) {
@@ -199,7 +227,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(h.describe().contains("unknown owner"), h.describe());
     }
 
-    /** CR08: leftover temporary files older than the limit and not linked to {@code .lock} are removed by the next lock; others stay. */
+    /**
+     * CR08: leftover temporary files older than the limit and not linked to {@code .lock} are removed by the next lock; others stay.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void CR08_leftoverTemporaryFilesAreSwept() throws Exception {
         Path asteriskOld = Files.createFile(dir.resolve(".lock-0123abcd"));
@@ -222,7 +254,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(Files.exists(notOurs), "other files are never touched");
     }
 
-    /** ST01: status of a free directory is free, with nothing listed. */
+    /**
+     * ST01: status of a free directory is free, with nothing listed.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void ST01_statusOfAFreeDirectory() throws Exception {
         locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir).close();
@@ -232,7 +268,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertEquals(dir, s.directory());
     }
 
-    /** ST02: status names a running holder in another process: its owner record (LOCKFILE) or its pid from /proc/locks (FLOCK). */
+    /**
+     * ST02: status names a running holder in another process: its owner record (LOCKFILE) or its pid from /proc/locks (FLOCK).
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void ST02_statusNamesARunningHolder() throws Exception {
         for (LockMode mode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
@@ -253,7 +293,11 @@ public abstract class CrashRules extends CrossProcessRules {
         }
     }
 
-    /** ST03: status shows an Asterisk lock as held by an unknown owner, with its age, and lists its temp files. */
+    /**
+     * ST03: status shows an Asterisk lock as held by an unknown owner, with its age, and lists its temp files.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void ST03_statusOfAnAsteriskLock() throws Exception {
         Files.createFile(dir.resolve(".lock"));
@@ -270,7 +314,11 @@ public abstract class CrashRules extends CrossProcessRules {
         assertTrue(s.describe().contains("unknown owner"), s.describe());
     }
 
-    /** SD01: SIGTERM to a JVM holding locks releases them on the way out. */
+    /**
+     * SD01: SIGTERM to a JVM holding locks releases them on the way out.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SD01_sigtermReleasesHeldLocks() throws Exception {
         String lastTranscript = "";

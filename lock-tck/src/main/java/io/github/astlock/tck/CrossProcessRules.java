@@ -108,19 +108,31 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
-    /** XP01: two JVMs exclude each other in LOCKFILE mode. */
+    /**
+     * XP01: two JVMs exclude each other in LOCKFILE mode.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP01_twoJvmsExcludeEachOtherLockfile() throws Exception {
         assertTwoChildJvmsExclude(LockMode.LOCKFILE);
     }
 
-    /** XP01: two JVMs exclude each other in FLOCK mode. */
+    /**
+     * XP01: two JVMs exclude each other in FLOCK mode.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP01_twoJvmsExcludeEachOtherFlock() throws Exception {
         assertTwoChildJvmsExclude(LockMode.FLOCK);
     }
 
-    /** XP01: two JVMs exclude each other in BOTH mode. */
+    /**
+     * XP01: two JVMs exclude each other in BOTH mode.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP01_twoJvmsExcludeEachOtherBoth() throws Exception {
         assertTwoChildJvmsExclude(LockMode.BOTH);
@@ -157,25 +169,41 @@ public abstract class CrossProcessRules extends BadInputRules {
                 + mode + " lock: " + (expected - got) + " updates lost, so two processes held the lock at once");
     }
 
-    /** XP02: lost-update stress, backend children only, LOCKFILE: the count is exact. */
+    /**
+     * XP02: lost-update stress, backend children only, LOCKFILE: the count is exact.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP02_noLostUpdatesLockfile() throws Exception {
         assertExactStress(LockMode.LOCKFILE, 0);
     }
 
-    /** XP02: lost-update stress, backend children only, FLOCK: the count is exact. */
+    /**
+     * XP02: lost-update stress, backend children only, FLOCK: the count is exact.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP02_noLostUpdatesFlock() throws Exception {
         assertExactStress(LockMode.FLOCK, 0);
     }
 
-    /** XP02: lost-update stress, backend children only, BOTH: the count is exact. */
+    /**
+     * XP02: lost-update stress, backend children only, BOTH: the count is exact.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void XP02_noLostUpdatesBoth() throws Exception {
         assertExactStress(LockMode.BOTH, 0);
     }
 
-    /** BOTH02: while the backend holds BOTH, Asterisk in either mode gets TIMEOUT. */
+    /**
+     * BOTH02: while the backend holds BOTH, Asterisk in either mode gets TIMEOUT.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BOTH02_excludesAsteriskInEitherMode() throws Exception {
         assumeDeclared(LockMode.BOTH);
@@ -215,25 +243,41 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
-    /** IO01: while Asterisk holds {@code .lock}, the backend waits and times out, then takes over promptly. */
+    /**
+     * IO01: while Asterisk holds {@code .lock}, the backend waits and times out, then takes over promptly.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO01_waitsForAsteriskLockfile() throws Exception {
         assertWaitsForAsterisk(LockMode.LOCKFILE);
     }
 
-    /** IO02: while the backend holds {@code .lock}, Asterisk gets TIMEOUT. */
+    /**
+     * IO02: while the backend holds {@code .lock}, Asterisk gets TIMEOUT.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO02_asteriskWaitsForUsLockfile() throws Exception {
         assertAsteriskWaitsForUs(LockMode.LOCKFILE);
     }
 
-    /** IO03: while Asterisk holds {@code lock} by flock, the backend waits and times out, then takes over promptly. */
+    /**
+     * IO03: while Asterisk holds {@code lock} by flock, the backend waits and times out, then takes over promptly.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO03_waitsForAsteriskFlock() throws Exception {
         assertWaitsForAsterisk(LockMode.FLOCK);
     }
 
-    /** IO04: while the backend holds {@code lock} by flock, Asterisk gets TIMEOUT. */
+    /**
+     * IO04: while the backend holds {@code lock} by flock, Asterisk gets TIMEOUT.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO04_asteriskWaitsForUsFlock() throws Exception {
         assertAsteriskWaitsForUs(LockMode.FLOCK);
@@ -241,7 +285,11 @@ public abstract class CrossProcessRules extends BadInputRules {
 
     // ---------------------------------------------------------------- flock(1)
 
-    /** IO05: while util-linux flock(1) holds {@code lock}, the backend waits and times out, then takes over promptly. */
+    /**
+     * IO05: while util-linux flock(1) holds {@code lock}, the backend waits and times out, then takes over promptly.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO05_waitsForFlockCommand() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -251,7 +299,11 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
-    /** IO06: while the backend holds {@code lock}, {@code flock -n lock true} fails. */
+    /**
+     * IO06: while the backend holds {@code lock}, {@code flock -n lock true} fails.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO06_flockCommandWaitsForUs() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -264,7 +316,11 @@ public abstract class CrossProcessRules extends BadInputRules {
 
     // ---------------------------------------------------------------- dotlockfile
 
-    /** IO07: while liblockfile's dotlockfile holds {@code .lock}, the backend waits and times out, then takes over promptly. */
+    /**
+     * IO07: while liblockfile's dotlockfile holds {@code .lock}, the backend waits and times out, then takes over promptly.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO07_waitsForDotlockfile() throws Exception {
         Peers.assumeDotlockfile();
@@ -280,7 +336,11 @@ public abstract class CrossProcessRules extends BadInputRules {
         });
     }
 
-    /** IO08: while the backend holds {@code .lock}, {@code dotlockfile -l -r 0} fails. */
+    /**
+     * IO08: while the backend holds {@code .lock}, {@code dotlockfile -l -r 0} fails.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO08_dotlockfileWaitsForUs() throws Exception {
         Peers.assumeDotlockfile();
@@ -295,7 +355,11 @@ public abstract class CrossProcessRules extends BadInputRules {
 
     // ---------------------------------------------------------------- stress with Asterisk
 
-    /** IO09: lost-update stress, backend children mixed with Asterisk workers, LOCKFILE: the count is exact. */
+    /**
+     * IO09: lost-update stress, backend children mixed with Asterisk workers, LOCKFILE: the count is exact.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO09_noLostUpdatesWithAsteriskLockfile() throws Exception {
         assertExactStress(LockMode.LOCKFILE, 2);
@@ -308,6 +372,7 @@ public abstract class CrossProcessRules extends BadInputRules {
      * that every process finished and nothing was counted twice.
      *
      * @param reporter where the measured loss is published
+     * @throws Exception when the check cannot be carried out
      */
     @Test
     public final void IO10_lossWithAsteriskFlockIsReported(TestReporter reporter) throws Exception {
@@ -325,7 +390,11 @@ public abstract class CrossProcessRules extends BadInputRules {
 
     // ---------------------------------------------------------------- Asterisk's defects
 
-    /** IO11: after Asterisk unlinks {@code lock} on unlock (KD-1), the waiting backend holds the named file, so Asterisk stays out. */
+    /**
+     * IO11: after Asterisk unlinks {@code lock} on unlock (KD-1), the waiting backend holds the named file, so Asterisk stays out.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO11_noOrphanAfterAsterisksUnlinkOnUnlock() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -351,7 +420,11 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
-    /** IO12: our FLOCK release leaves {@code lock} in place, and Asterisk reuses it at once. */
+    /**
+     * IO12: our FLOCK release leaves {@code lock} in place, and Asterisk reuses it at once.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO12_asteriskReusesTheLockFileWeLeave() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -363,7 +436,11 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
-    /** IO13: Asterisk's blind unlock (KD-2) is detected as a lost lock, and our release then leaves Asterisk's new lock alone. */
+    /**
+     * IO13: Asterisk's blind unlock (KD-2) is detected as a lost lock, and our release then leaves Asterisk's new lock alone.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void IO13_blindUnlockIsDetectedAndTheNewLockSurvives() throws Exception {
         PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir);

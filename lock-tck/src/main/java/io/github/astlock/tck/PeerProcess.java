@@ -161,19 +161,31 @@ public final class PeerProcess implements AutoCloseable {
         }
     }
 
-    /** @return the operating-system process */
+    /**
+     * Returns the operating-system process.
+     *
+     * @return the operating-system process
+     */
     public Process process() {
         return process;
     }
 
-    /** @return every line printed so far */
+    /**
+     * Returns every line printed so far.
+     *
+     * @return every line printed so far
+     */
     public List<String> output() {
         synchronized (output) {
             return List.copyOf(output);
         }
     }
 
-    /** @return the peer's name, command output and errors so far, for assertion messages */
+    /**
+     * Returns the peer's name, command output and errors so far, for assertion messages.
+     *
+     * @return the peer's name, command output and errors so far, for assertion messages
+     */
     public String transcript() {
         return name + " (pid " + process.pid() + ", " + (System.nanoTime() - started) / 1_000_000 + " ms) stdout="
                 + output() + " stderr=[" + errors.toString().strip() + "]";

@@ -56,7 +56,11 @@ public abstract class ProtocolRules extends SpiContractRules {
 
     // ---------------------------------------------------------------- MODE
 
-    /** MODE01: LOCKFILE is declared, and each undeclared mode is refused at once, clearly, leaving nothing. */
+    /**
+     * MODE01: LOCKFILE is declared, and each undeclared mode is refused at once, clearly, leaving nothing.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void MODE01_undeclaredModesAreRefusedClearly() throws Exception {
         assertTrue(declares(LockMode.LOCKFILE), "LOCKFILE is Asterisk's default and must be supported");
@@ -82,7 +86,11 @@ public abstract class ProtocolRules extends SpiContractRules {
 
     // ---------------------------------------------------------------- LOCKFILE
 
-    /** LF01: while held, {@code .lock} is an empty regular file with one link and nothing else is there; after release, nothing. */
+    /**
+     * LF01: while held, {@code .lock} is an empty regular file with one link and nothing else is there; after release, nothing.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF01_onDiskWhileHeldAndAfter() throws Exception {
         try (PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir)) {
@@ -96,7 +104,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertEquals(List.of(), names(dir));
     }
 
-    /** LF02: temporary files never use Asterisk's {@code .lock-XXXXXXXX} names, nor message-like names. */
+    /**
+     * LF02: temporary files never use Asterisk's {@code .lock-XXXXXXXX} names, nor message-like names.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF02_temporaryNamesStayOutOfAsterisksNamespace() throws Exception {
         RecordingBackend rec = new RecordingBackend(backend());
@@ -122,33 +134,53 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertEquals(namesBefore, names(dir), "no temporary file left behind");
     }
 
-    /** LF03: an existing regular {@code .lock} makes us time out and stay away from it. */
+    /**
+     * LF03: an existing regular {@code .lock} makes us time out and stay away from it.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF03_existingRegularFileBlocks() throws Exception {
         assertExistingEntryBlocks(Files.createFile(dir.resolve(".lock")));
     }
 
-    /** LF03: a directory named {@code .lock} blocks like a lock (EEXIST), as in Asterisk. */
+    /**
+     * LF03: a directory named {@code .lock} blocks like a lock (EEXIST), as in Asterisk.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF03_existingDirectoryBlocks() throws Exception {
         assertExistingEntryBlocks(Files.createDirectory(dir.resolve(".lock")));
     }
 
-    /** LF03: a symbolic link named {@code .lock} blocks and is not followed. */
+    /**
+     * LF03: a symbolic link named {@code .lock} blocks and is not followed.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF03_existingSymlinkBlocks() throws Exception {
         Path target = Files.createFile(dir.resolve("target"));
         assertExistingEntryBlocks(Files.createSymbolicLink(dir.resolve(".lock"), target));
     }
 
-    /** LF03: a dangling symbolic link named {@code .lock} blocks; its target is never created. */
+    /**
+     * LF03: a dangling symbolic link named {@code .lock} blocks; its target is never created.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF03_existingDanglingSymlinkBlocks() throws Exception {
         assertExistingEntryBlocks(Files.createSymbolicLink(dir.resolve(".lock"), dir.resolve("nowhere")));
         assertFalse(Files.exists(dir.resolve("nowhere"), LinkOption.NOFOLLOW_LINKS));
     }
 
-    /** LF04: a {@code .lock} replaced while held is reported as lost, and the stranger's file is left in place. */
+    /**
+     * LF04: a {@code .lock} replaced while held is reported as lost, and the stranger's file is left in place.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF04_releaseNeverRemovesAStrangersLock() throws Exception {
         PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir);
@@ -161,7 +193,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         lock.close();
     }
 
-    /** LF05: validity is re-checked on disk: removal of {@code .lock} is seen by isValid and checkValid. */
+    /**
+     * LF05: validity is re-checked on disk: removal of {@code .lock} is seen by isValid and checkValid.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF05_lossIsDetectedWhileHeld() throws Exception {
         try (PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir)) {
@@ -175,7 +211,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertEquals(List.of(), names(dir));
     }
 
-    /** LF06: a zero timeout makes exactly one link attempt. */
+    /**
+     * LF06: a zero timeout makes exactly one link attempt.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF06_zeroTimeoutIsExactlyOneTry() throws Exception {
         Files.createFile(dir.resolve(".lock"));
@@ -188,7 +228,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertEquals(List.of(".lock"), names(dir));
     }
 
-    /** LF07: waiting sleeps between attempts instead of spinning. */
+    /**
+     * LF07: waiting sleeps between attempts instead of spinning.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void LF07_waitingDoesNotSpin() throws Exception {
         Files.createFile(dir.resolve(".lock"));
@@ -200,7 +244,11 @@ public abstract class ProtocolRules extends SpiContractRules {
 
     // ---------------------------------------------------------------- FLOCK
 
-    /** FL01: while held, {@code lock} is a regular file; release keeps it (no unlink) and frees it. */
+    /**
+     * FL01: while held, {@code lock} is a regular file; release keeps it (no unlink) and frees it.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL01_onDiskWhileHeldAndAfter() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -231,7 +279,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertNoDescriptorLeak(fds, "no descriptor leaked");
     }
 
-    /** FL02: a symbolic link named {@code lock} is refused and not followed. */
+    /**
+     * FL02: a symbolic link named {@code lock} is refused and not followed.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL02_symlinkIsRefused() throws Exception {
         Path target = dir.resolve("target");
@@ -239,7 +291,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "the link was followed");
     }
 
-    /** FL02: a {@code lock} with a second hard link is refused. */
+    /**
+     * FL02: a {@code lock} with a second hard link is refused.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL02_hardLinkedFileIsRefused() throws Exception {
         Path lock = Files.createFile(dir.resolve("lock"));
@@ -247,7 +303,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertFlockRefuses(lock, Reason.HARD_LINKS);
     }
 
-    /** FL02: a FIFO named {@code lock} is refused without hanging. */
+    /**
+     * FL02: a FIFO named {@code lock} is refused without hanging.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL02_fifoIsRefusedWithoutHanging() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -261,13 +321,21 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** FL02: a directory named {@code lock} is refused. */
+    /**
+     * FL02: a directory named {@code lock} is refused.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL02_directoryIsRefused() throws Exception {
         assertFlockRefuses(Files.createDirectory(dir.resolve("lock")), Reason.NOT_REGULAR_FILE);
     }
 
-    /** FL03: a {@code lock} replaced while held is reported as lost; the descriptor is closed anyway. */
+    /**
+     * FL03: a {@code lock} replaced while held is reported as lost; the descriptor is closed anyway.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL03_replacedWhileHeldIsReported() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -281,7 +349,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertNoDescriptorLeak(fds, "descriptor closed");
     }
 
-    /** FL04: a zero timeout makes exactly one flock attempt. */
+    /**
+     * FL04: a zero timeout makes exactly one flock attempt.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL04_zeroTimeoutIsExactlyOneTry() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -299,6 +371,7 @@ public abstract class ProtocolRules extends SpiContractRules {
      * FL05: when the holder unlinks {@code lock} on release (as Asterisk does) and a third party
      * creates and locks a new {@code lock} before the waiter gets the old inode, the waiter must
      * notice that it locked an orphan and wait for the new file: never two holders.
+     * @throws Exception when the check cannot be carried out
      */
     @Test
     public final void FL05_waiterNeverKeepsAnOrphan() throws Exception {
@@ -335,7 +408,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** FL06: a FLOCK lock and a LOCKFILE lock use different files and never exclude each other (as in Asterisk). */
+    /**
+     * FL06: a FLOCK lock and a LOCKFILE lock use different files and never exclude each other (as in Asterisk).
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void FL06_modesUseDifferentFiles() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -352,7 +429,11 @@ public abstract class ProtocolRules extends SpiContractRules {
 
     // ---------------------------------------------------------------- BOTH
 
-    /** BOTH01: while held, {@code lock} is flock-held and {@code .lock} exists; release removes {@code .lock} only. */
+    /**
+     * BOTH01: while held, {@code lock} is flock-held and {@code .lock} exists; release removes {@code .lock} only.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BOTH01_onDiskWhileHeldAndAfter() throws Exception {
         assumeDeclared(LockMode.BOTH);
@@ -370,7 +451,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** BOTH03: when {@code .lock} cannot be had, the flock already taken is released again. */
+    /**
+     * BOTH03: when {@code .lock} cannot be had, the flock already taken is released again.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void BOTH03_partialAcquisitionIsUndone() throws Exception {
         assumeDeclared(LockMode.BOTH);
@@ -386,7 +471,11 @@ public abstract class ProtocolRules extends SpiContractRules {
 
     // ---------------------------------------------------------------- API / handle
 
-    /** API01: close is idempotent, and isReleased tells. */
+    /**
+     * API01: close is idempotent, and isReleased tells.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void API01_releaseTwiceIsHarmless() throws Exception {
         for (LockMode mode : declaredModes()) {
@@ -402,7 +491,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** API02: a lock may be released from another thread, and the directory is then free. */
+    /**
+     * API02: a lock may be released from another thread, and the directory is then free.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void API02_releaseFromAnotherThread() throws Exception {
         for (LockMode mode : declaredModes()) {
@@ -421,7 +514,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** API03: a thread that locks a directory it holds fails at once instead of deadlocking. */
+    /**
+     * API03: a thread that locks a directory it holds fails at once instead of deadlocking.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void API03_relockByTheSameThreadFailsAtOnce() throws Exception {
         for (LockMode mode : declaredModes()) {
@@ -436,7 +533,11 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
     }
 
-    /** API04: an interrupt ends the wait with a typed error, keeps the interrupt status and leaves nothing behind. */
+    /**
+     * API04: an interrupt ends the wait with a typed error, keeps the interrupt status and leaves nothing behind.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void API04_interruptDuringTheWait() throws Exception {
         Files.createFile(dir.resolve(".lock"));

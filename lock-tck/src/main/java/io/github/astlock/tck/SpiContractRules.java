@@ -63,7 +63,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals(((Integer) a.get("mode")) & 07777, st.mode(), "permission bits of " + p);
     }
 
-    /** SPI01: an exclusive create makes a new regular file with the content, masked by the umask. */
+    /**
+     * SPI01: an exclusive create makes a new regular file with the content, masked by the umask.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI01_createExclusiveMakesANewFileWithContentAndUmask() throws Exception {
         Path f = dir.resolve("created");
@@ -74,7 +78,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals(0666 & ~umask(), st.mode(), "mode 0666 masked by the umask");
     }
 
-    /** SPI01: an exclusive create fails with EEXIST on every kind of existing entry, changing nothing. */
+    /**
+     * SPI01: an exclusive create fails with EEXIST on every kind of existing entry, changing nothing.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI01_createExclusiveNeverTouchesAnExistingEntry() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "keep");
@@ -90,7 +98,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "a dangling symbolic link must not be followed");
     }
 
-    /** SPI02: link makes a second name of the same inode. */
+    /**
+     * SPI02: link makes a second name of the same inode.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI02_linkMakesASecondName() throws Exception {
         Path a = Files.createFile(dir.resolve("a"));
@@ -101,7 +113,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals(2, sa.nlink());
     }
 
-    /** SPI02: link reports EEXIST as {@code false} for a file, directory, symlink and dangling symlink. */
+    /**
+     * SPI02: link reports EEXIST as {@code false} for a file, directory, symlink and dangling symlink.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI02_linkReportsEveryExistingEntryAsFalse() throws Exception {
         Path a = Files.createFile(dir.resolve("a"));
@@ -123,7 +139,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals("ENOENT", errnoOf(() -> ops().link(dir, dir.resolve("no/such/dir/x"))));
     }
 
-    /** SPI03: unlink removes a name; absent names and directories are errors. */
+    /**
+     * SPI03: unlink removes a name; absent names and directories are errors.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI03_unlinkRemovesANameButNeverADirectory() throws Exception {
         Path f = Files.createFile(dir.resolve("f"));
@@ -139,7 +159,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertFalse(Files.exists(dangling, LinkOption.NOFOLLOW_LINKS), "unlink removes the link itself");
     }
 
-    /** SPI04: rename replaces the target atomically and keeps the inode. */
+    /**
+     * SPI04: rename replaces the target atomically and keeps the inode.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI04_renameReplacesAtomically() throws Exception {
         Path a = Files.writeString(dir.resolve("a"), "new");
@@ -152,7 +176,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals("ENOENT", errnoOf(() -> ops().rename(a, b)));
     }
 
-    /** SPI05: lstat and stat agree with an independent reader, and only stat follows links. */
+    /**
+     * SPI05: lstat and stat agree with an independent reader, and only stat follows links.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI05_lstatAndStatAgreeWithAnIndependentReader() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "12345");
@@ -170,7 +198,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertTrue(Math.abs(System.currentTimeMillis() - ctime / 1_000_000) < 60_000, "ctime is recent: " + ctime);
     }
 
-    /** SPI05: an absent name is empty, not an error; a dangling link is empty for stat only. */
+    /**
+     * SPI05: an absent name is empty, not an error; a dangling link is empty for stat only.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI05_absentNamesAreEmpty() throws Exception {
         assertTrue(ops().lstat(dir.resolve("absent")).isEmpty());
@@ -180,7 +212,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertTrue(ops().stat(dangling).isEmpty());
     }
 
-    /** SPI06: failures carry the POSIX error name and the path. */
+    /**
+     * SPI06: failures carry the POSIX error name and the path.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI06_errorsCarryErrnoNameAndPath() throws Exception {
         Path file = Files.createFile(dir.resolve("file"));
@@ -192,7 +228,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals("ENOENT", errnoOf(() -> ops().createExclusive(dir.resolve("no/x"), 0666, new byte[0])));
     }
 
-    /** SPI07: openForFlock creates a regular file with the given permissions and fstat matches lstat. */
+    /**
+     * SPI07: openForFlock creates a regular file with the given permissions and fstat matches lstat.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI07_openForFlockCreatesAndFstatMatches() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -207,7 +247,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertTrue(Files.isRegularFile(lock), "close must not unlink");
     }
 
-    /** SPI07: openForFlock never follows a symbolic link (ELOOP), and refuses a directory. */
+    /**
+     * SPI07: openForFlock never follows a symbolic link (ELOOP), and refuses a directory.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI07_openForFlockRefusesSymlinksAndDirectories() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -219,7 +263,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals("EISDIR", errnoOf(() -> ops().openForFlock(sub, 0600)));
     }
 
-    /** SPI07: openForFlock on a FIFO without a reader fails at once instead of hanging. */
+    /**
+     * SPI07: openForFlock on a FIFO without a reader fails at once instead of hanging.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI07_openForFlockDoesNotHangOnAFifo() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -235,7 +283,11 @@ public abstract class SpiContractRules extends TckSupport {
         }
     }
 
-    /** SPI08: tryLockExclusive is flock(2): excluded by, and excluding, another process's flock(1). */
+    /**
+     * SPI08: tryLockExclusive is flock(2): excluded by, and excluding, another process's flock(1).
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI08_tryLockIsFlockAcrossProcesses() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -254,7 +306,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertEquals(0, Peers.flockTry(lock), "after close, 'flock -n' must succeed");
     }
 
-    /** SPI08: two descriptors of one process exclude each other, as flock(2) does per open file description. */
+    /**
+     * SPI08: two descriptors of one process exclude each other, as flock(2) does per open file description.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI08_twoDescriptorsOfOneProcessConflict() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -267,7 +323,11 @@ public abstract class SpiContractRules extends TckSupport {
         }
     }
 
-    /** SPI09: close releases the flock, keeps the file, and a second close does nothing. */
+    /**
+     * SPI09: close releases the flock, keeps the file, and a second close does nothing.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI09_closeReleasesKeepsTheFileAndIsIdempotent() throws Exception {
         assumeDeclared(LockMode.FLOCK);
@@ -296,7 +356,11 @@ public abstract class SpiContractRules extends TckSupport {
         assertNotEquals(Integer.MIN_VALUE, backend().priority());
     }
 
-    /** SPI12: the provider is registered in META-INF/services and, for a named module, in module-info. */
+    /**
+     * SPI12: the provider is registered in META-INF/services and, for a named module, in module-info.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI12_providerIsRegisteredForDiscovery() throws Exception {
         Class<?> type = backend().getClass();
@@ -329,7 +393,11 @@ public abstract class SpiContractRules extends TckSupport {
                 && b.className().equals(type.getName())), "LockBackends.list() does not find '" + backend().id() + "'");
     }
 
-    /** SPI11: no operation, successful or failing, leaks a descriptor. */
+    /**
+     * SPI11: no operation, successful or failing, leaks a descriptor.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
     @Test
     public final void SPI11_noDescriptorLeaks() throws Exception {
         Path f = dir.resolve("f");

@@ -37,6 +37,8 @@ public final class TckChild {
     }
 
     /**
+     * Main.
+     *
      * @param args see the class description
      * @throws Exception on unexpected failures (exit status 1 from the JVM)
      */

@@ -57,47 +57,83 @@ public final class TckEnvironment {
         return n;
     }
 
-    /** @return the timeout for tests that expect to time out */
+    /**
+     * Returns the timeout for tests that expect to time out.
+     *
+     * @return the timeout for tests that expect to time out
+     */
     public static Duration timeout() {
         return Duration.ofMillis(number(TIMEOUT_MS, 500, 1));
     }
 
-    /** @return the allowed lateness of a timeout */
+    /**
+     * Returns the allowed lateness of a timeout.
+     *
+     * @return the allowed lateness of a timeout
+     */
     public static Duration timeoutSlack() {
         return Duration.ofMillis(number(TIMEOUT_SLACK_MS, 500, 0));
     }
 
-    /** @return the allowed delay between a peer's release and our acquisition */
+    /**
+     * Returns the allowed delay between a peer's release and our acquisition.
+     *
+     * @return the allowed delay between a peer's release and our acquisition
+     */
     public static Duration handover() {
         return Duration.ofMillis(number(HANDOVER_MS, 100, 1));
     }
 
-    /** @return processes per stress run */
+    /**
+     * Returns processes per stress run.
+     *
+     * @return processes per stress run
+     */
     public static int stressProcesses() {
         return (int) number(STRESS_PROCESSES, 3, 2);
     }
 
-    /** @return increments per process per stress run */
+    /**
+     * Returns increments per process per stress run.
+     *
+     * @return increments per process per stress run
+     */
     public static int stressIterations() {
         return (int) number(STRESS_ITERATIONS, 150, 1);
     }
 
-    /** @return the scratch folder, as an absolute path */
+    /**
+     * Returns the scratch folder, as an absolute path.
+     *
+     * @return the scratch folder, as an absolute path
+     */
     public static Path workDir() {
         return Path.of(System.getProperty(WORK_DIR, "target/astlock-tck")).toAbsolutePath();
     }
 
-    /** @return the C compiler command */
+    /**
+     * Returns the C compiler command.
+     *
+     * @return the C compiler command
+     */
     public static String cc() {
         return System.getProperty(CC, "cc");
     }
 
-    /** @return rounds of the racing-breakers test */
+    /**
+     * Returns rounds of the racing-breakers test.
+     *
+     * @return rounds of the racing-breakers test
+     */
     public static int breakRounds() {
         return (int) number(BREAK_ROUNDS, 1000, 1);
     }
 
-    /** @return the longest a child process may run */
+    /**
+     * Returns the longest a child process may run.
+     *
+     * @return the longest a child process may run
+     */
     public static Duration processLimit() {
         return Duration.ofMillis(number(PROCESS_LIMIT_MS, 60_000, 1000));
     }

@@ -47,7 +47,11 @@ public abstract class TckSupport {
      */
     protected abstract LockBackendProvider createBackend();
 
-    /** @return the backend of the running test (made by {@link #createBackend()} once per test) */
+    /**
+     * Returns the backend of the running test (made by {@link #createBackend()} once per test).
+     *
+     * @return the backend of the running test (made by {@link #createBackend()} once per test)
+     */
     protected final LockBackendProvider backend() {
         if (backend == null) {
             backend = createBackend();
@@ -57,6 +61,8 @@ public abstract class TckSupport {
     }
 
     /**
+     * Declares.
+     *
      * @param mode a mode
      * @return whether the backend declares it
      */
@@ -64,7 +70,11 @@ public abstract class TckSupport {
         return backend().supportedModes().containsAll(mode.components());
     }
 
-    /** @return every mode the backend can lock in, BOTH included when it declares both single modes */
+    /**
+     * Returns every mode the backend can lock in, BOTH included when it declares both single modes.
+     *
+     * @return every mode the backend can lock in, BOTH included when it declares both single modes
+     */
     protected final java.util.List<LockMode> declaredModes() {
         java.util.List<LockMode> modes = new java.util.ArrayList<>();
         for (LockMode m : LockMode.values()) {
@@ -136,6 +146,8 @@ public abstract class TckSupport {
     }
 
     /**
+     * The names in a directory.
+     *
      * @param directory a directory
      * @return the names in it, sorted (hidden ones included)
      */
@@ -147,7 +159,11 @@ public abstract class TckSupport {
         }
     }
 
-    /** @return the number of open descriptors of this process, from {@code /proc/self/fd} */
+    /**
+     * Returns the number of open descriptors of this process, from {@code /proc/self/fd}.
+     *
+     * @return the number of open descriptors of this process, from {@code /proc/self/fd}
+     */
     protected static int openDescriptors() {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
@@ -199,6 +215,8 @@ public abstract class TckSupport {
     }
 
     /**
+     * Milliseconds elapsed since a start time.
+     *
      * @param start a {@link System#nanoTime()} value
      * @return milliseconds since then
      */
