@@ -36,15 +36,6 @@ public final class LocalLockTable {
         private Entry(Key key) {
             this.key = key;
         }
-
-        /**
-         * Returns the thread that took the permit and has not released it, or {@code null}.
-         *
-         * @return the thread that took the permit and has not released it, or {@code null}
-         */
-        public Thread owner() {
-            return owner;
-        }
     }
 
     private final Map<Key, Entry> entries = new HashMap<>();

@@ -110,8 +110,9 @@ public abstract class BadInputRules extends ProtocolRules {
         String bad = dir + "/x\0y";
         InvalidPathException e = assertThrows(InvalidPathException.class, () -> Path.of(bad));
         assertTrue(e.getMessage().contains("Nul") || e.getMessage().contains("NUL"), e.getMessage());
+        AstLockPath facade = new AstLockPath(locker(LockMode.LOCKFILE, Duration.ZERO));
         int fds = openDescriptors();
-        assertEquals(AstLockResult.FAILURE, new AstLockPath(locker(LockMode.LOCKFILE, Duration.ZERO)).lockPath(bad));
+        assertEquals(AstLockResult.FAILURE, facade.lockPath(bad));
         assertEquals(List.of(), names(dir));
         assertNoDescriptorLeak(fds, "the operation");
     }
@@ -166,7 +167,7 @@ public abstract class BadInputRules extends ProtocolRules {
                 assertEquals(List.of(), names(target), "nothing left on disk");
             }
         } finally {
-            deleteTree(probeRoot);
+            deleteTree(probeRoot, false);
         }
     }
 
@@ -206,24 +207,4 @@ public abstract class BadInputRules extends ProtocolRules {
         }
         return String.join(java.io.File.pathSeparator, copied);
     }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
 }

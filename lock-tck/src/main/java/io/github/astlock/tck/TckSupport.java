@@ -56,6 +56,11 @@ public abstract class TckSupport {
         if (backend == null) {
             backend = createBackend();
             assertNotNull(backend, "createBackend() returned null");
+            // Load native code now, so descriptors a backend opens once for itself (a native
+            // library, a probe) are not counted as leaks by the first test that measures.
+            if (backend.availability().usable()) {
+                backend.fileOps();
+            }
         }
         return backend;
     }
@@ -123,11 +128,21 @@ public abstract class TckSupport {
      */
     @AfterEach
     final void removeScratchDirectory() throws IOException {
-        if (dir == null || !Files.exists(dir)) {
+        deleteTree(dir, true);
+    }
+
+    /**
+     * Deletes a directory tree, making directories writable on the way (tests make read-only ones).
+     *
+     * @param root     the tree; nothing happens when it is {@code null} or absent
+     * @param keepRoot whether to keep {@code root} itself, emptied
+     * @throws IOException when something cannot be deleted
+     */
+    static void deleteTree(Path root, boolean keepRoot) throws IOException {
+        if (root == null || !Files.exists(root)) {
             return;
         }
-        Path keep = dir;
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.delete(file);
@@ -137,7 +152,7 @@ public abstract class TckSupport {
             @Override
             public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-                if (!d.equals(keep)) {
+                if (!(keepRoot && d.equals(root))) {
                     Files.delete(d);
                 }
                 return FileVisitResult.CONTINUE;
