@@ -1,6 +1,7 @@
 package io.github.astlock.jna;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.astlock.BackendInfo;
@@ -19,7 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -71,20 +75,31 @@ class JnaPathLockerTest {
     @Test
     void flockModeWaitsForAFlock1Holder() throws Exception {
         Path lockFile = dir.resolve("lock");
-        Process holder = new ProcessBuilder("flock", lockFile.toString(), "sh", "-c", "echo locked; sleep 1")
+        // flock(1) holds the lock until we close its standard input: the order of events, not the
+        // clock, decides this test
+        Process holder = new ProcessBuilder("flock", lockFile.toString(), "sh", "-c", "echo locked; cat >/dev/null")
                 .redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("locked", out.readLine());
-            long t0 = System.nanoTime(); // flock(1) holds the lock for about one more second
             PathLocker locker = PathLocker.create(LockOptions.builder().mode(LockMode.FLOCK)
-                    .timeout(Duration.ofSeconds(10)).build(), "jna");
+                    .timeout(Duration.ofSeconds(60)).build(), "jna");
             assertTrue(locker.tryLock(dir).isEmpty(), "held by flock(1)");
-            try (PathLock lock = locker.lock(dir)) {
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(ms >= 500, "had to wait for flock(1): " + ms + " ms");
-                assertEquals(1, TestSupport.run("flock", "-n", lockFile.toString(), "true"));
-            }
-            assertTrue(holder.waitFor(5, TimeUnit.SECONDS));
+            AtomicBoolean released = new AtomicBoolean();
+            CompletableFuture<Boolean> acquired = CompletableFuture.supplyAsync(() -> {
+                try (PathLock lock = locker.lock(dir)) {
+                    boolean afterRelease = released.get();
+                    assertEquals(1, TestSupport.run("flock", "-n", lockFile.toString(), "true"), "we hold it now");
+                    return afterRelease;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(acquired.isDone(), "got the lock while flock(1) held it");
+            released.set(true);
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "hang guard: flock(1) did not end");
+            assertTrue(acquired.get(30, TimeUnit.SECONDS), "did not return before flock(1) released");
         } finally {
             holder.destroyForcibly();
         }

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,15 +55,23 @@ class JnrFlockCrossProcessTest {
     @Test
     void whileFlockHoldsWeGetFalseAndLaterTrue() throws Exception {
         Path lock = dir.resolve("lock");
-        Process holder = new ProcessBuilder("flock", lock.toString(), "sh", "-c", "echo locked; exec sleep 2")
+        // flock(1) holds the lock until we close its standard input, so a LOCK_NB attempt that
+        // blocked would never return while it holds: the future's bound below catches that
+        Process holder = new ProcessBuilder("flock", lock.toString(), "sh", "-c", "echo locked; exec cat >/dev/null")
                 .redirectErrorStream(true).start();
         try (FlockFile f = ops.openForFlock(lock, 0600);
              BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("locked", out.readLine(), "flock(1) took the lock");
-            long t0 = System.nanoTime();
-            assertFalse(f.tryLockExclusive(), "flock(1) holds it: EWOULDBLOCK -> false");
-            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500), "LOCK_NB: did not block");
-            assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+            CompletableFuture<Boolean> attempt = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return f.tryLockExclusive();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertFalse(attempt.get(30, TimeUnit.SECONDS), "flock(1) holds it: EWOULDBLOCK -> false, without blocking");
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS), "hang guard: flock(1) did not end");
             assertEquals(0, holder.exitValue());
             assertTrue(f.tryLockExclusive(), "free after flock(1) exited");
         } finally {
