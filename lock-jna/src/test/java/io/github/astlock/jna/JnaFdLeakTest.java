@@ -30,12 +30,15 @@ class JnaFdLeakTest {
     private final JnaFileOps ops = TestSupport.ops();
 
     /**
-     * The total may shrink while we run (a child process's pipes, closed by the JDK when it
-     * exits) but must not grow; {@link TestSupport#openFdsUnder} checks our files exactly.
+     * The JVM itself may open a few descriptors meanwhile (class files, JIT; more often on a busy
+     * machine), so the total gets a small slack. A leak of one descriptor per cycle still shows as
+     * hundreds, and {@link TestSupport#openFdsUnder} checks our own files exactly.
      */
+    private static final int SLACK = 5;
+
     private static void assertNoMoreThan(int before, String when) throws Exception {
         int now = TestSupport.openFds();
-        assertTrue(now <= before, when + ": " + now + " descriptors open, " + before + " before");
+        assertTrue(now <= before + SLACK, when + ": " + now + " descriptors open, " + before + " before");
     }
 
     private void warmUp() throws Exception {
