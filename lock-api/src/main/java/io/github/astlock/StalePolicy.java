@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -123,6 +124,6 @@ public final class StalePolicy {
             return "never";
         }
         return (deadOwner ? "dead owner" : "") + (deadOwner && maxAge != null ? " or " : "")
-                + (maxAge != null ? "older than " + maxAge.toMillis() + " ms" : "");
+                + (maxAge != null ? "older than " + Durations.millis(maxAge) + " ms" : "");
     }
 }
