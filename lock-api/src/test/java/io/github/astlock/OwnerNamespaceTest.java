@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.astlock.internal.ProcessScope;
 import io.github.astlock.testing.FakeBackend;
 import io.github.astlock.testing.FakeFileOps;
+import io.github.astlock.testing.OwnerJudgeChild;
 import io.github.astlock.testing.OwnerRecordChild;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,5 +141,55 @@ class OwnerNamespaceTest {
                 child.stop();
             }
         }
+    }
+
+    /** Runs a shell command; returns its output, or empty when it failed. */
+    private static Optional<String> run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 ? Optional.of(out.strip()) : Optional.empty();
+        } catch (IOException | InterruptedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A judge JVM run as user nobody, in a private mount namespace whose /proc has the given options. */
+    private static List<String> judgeAsNobody(String procOptions, Path record) {
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.endsWith("classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of("unshare", "--mount", "--propagation", "private", "--fork", "sh", "-c",
+                "mount -t proc -o " + procOptions + " proc /proc && exec setpriv --reuid=65534 --regid=65534 "
+                        + "--clear-groups \"$0\" -cp \"$1\" " + OwnerJudgeChild.class.getName() + " \"$2\"",
+                java, classPath, record.toString());
+    }
+
+    @Test
+    void anOwnerHiddenByHidepidIsNeverJudgedDead() throws Exception {
+        Assumptions.assumeTrue(run(List.of("unshare", "--mount", "--propagation", "private", "--fork", "sh", "-c",
+                "mount -t proc -o hidepid=invisible proc /proc && setpriv --reuid=65534 --regid=65534 "
+                        + "--clear-groups true")).isPresent(),
+                "skipped: a private /proc with hidepid cannot be mounted here (needs root, unshare and setpriv)");
+        Path live = tmp.resolve("live");
+        Files.write(live, LockOwner.forThisProcess().toBytes());
+        Path dead;
+        try (Child child = start(List.of(), "exited")) {
+            child.stop();
+            dead = tmp.resolve("exited");
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> readable =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        Files.setPosixFilePermissions(tmp, readable);
+        Files.setPosixFilePermissions(live, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dead, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        // The same judge without hidepid sees this JVM (root's) running and the exited child gone.
+        assertEquals(Optional.of("ALIVE"), run(judgeAsNobody("hidepid=0", live)));
+        assertEquals(Optional.of("DEAD"), run(judgeAsNobody("hidepid=0", dead)));
+        // With hidepid, root's running process is invisible to nobody: that proves nothing.
+        assertEquals(Optional.of("UNKNOWN"), run(judgeAsNobody("hidepid=invisible", live)));
+        assertEquals(Optional.of("UNKNOWN"), run(judgeAsNobody("hidepid=invisible", dead)));
+        assertEquals(Optional.of("UNKNOWN"), run(judgeAsNobody("hidepid=noaccess", live)));
     }
 }
