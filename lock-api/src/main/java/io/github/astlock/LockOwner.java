@@ -206,7 +206,9 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
      * Parses a record.
      *
      * Fields this version does not know are ignored; {@code boot}, {@code pidns} and
-     * {@code timens} are empty when the record predates them.
+     * {@code timens} are empty when the record predates them. Control characters in text
+     * fields are replaced by escapes such as {@code \x1b}, so no field read from a file can
+     * reach a terminal as a control sequence.
      *
      * @param content the bytes of a lock file
      * @return the record, or empty when the content is not one of ours (for example Asterisk's empty file)
@@ -225,12 +227,16 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
         }
         try {
             return Optional.of(new LockOwner(Long.parseLong(kv.get("pid")), Long.parseLong(kv.get("start")),
-                    kv.getOrDefault("host", ""), kv.getOrDefault("jvm", ""), kv.getOrDefault("token", ""),
-                    Instant.parse(kv.get("acquired")), kv.getOrDefault("boot", ""), kv.getOrDefault("pidns", ""),
-                    kv.getOrDefault("timens", "")));
+                    field(kv, "host"), field(kv, "jvm"), field(kv, "token"), Instant.parse(kv.get("acquired")),
+                    field(kv, "boot"), field(kv, "pidns"), field(kv, "timens")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** A text field of a record, made printable: a record may have been written by anybody. */
+    private static String field(Map<String, String> kv, String key) {
+        return Text.printable(kv.getOrDefault(key, ""));
     }
 
     /**
