@@ -3,6 +3,7 @@ package io.github.astlock;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -46,14 +47,14 @@ public final class AstLockPath {
      * Locks a directory, like {@code ast_lock_path(path)}.
      *
      * @param path the directory
-     * @return the result; the failure is logged at DEBUG (timeouts at WARN by the locker)
+     * @return the result; a failure is logged at DEBUG only, since the result reports it
      */
     public AstLockResult lockPath(String path) {
         Path dir;
         try {
             dir = Path.of(path).toAbsolutePath();
         } catch (InvalidPathException | NullPointerException e) {
-            LOG.warn("cannot lock {}: invalid path: {}", path, e.getMessage());
+            LOG.debug("cannot lock {}: invalid path: {}", path, e.getMessage());
             return AstLockResult.FAILURE;
         }
         try {
@@ -77,30 +78,71 @@ public final class AstLockPath {
 
     /**
      * Unlocks a directory locked by {@link #lockPath(String)}, like {@code ast_unlock_path(path)}.
+     * When the directory was deleted or replaced while held, the lock taken on it under this
+     * name is released all the same (its descriptor and in-memory reservation are freed) and
+     * {@code -1} is returned, because the lock was lost with the directory.
      *
      * @param path the directory, in any spelling that names the same directory
      * @return {@code 0} when released, {@code -1} when this facade holds no lock on it or the
-     *     lock had been lost (both logged at WARN)
+     *     lock had been lost (logged at DEBUG only, since the result reports it)
      */
     public int unlockPath(String path) {
-        PathLock lock;
+        Path dir;
         try {
-            Object key = locker.directoryIdentity(Path.of(path).toAbsolutePath());
-            synchronized (held) {
-                lock = held.remove(key);
+            dir = Path.of(path).toAbsolutePath();
+        } catch (InvalidPathException | NullPointerException e) {
+            LOG.debug("cannot unlock {}: invalid path: {}", path, e.getMessage());
+            return -1;
+        }
+        PathLock lock;
+        Object key = null;
+        try {
+            key = locker.directoryIdentity(dir);
+        } catch (LockException e) {
+            LOG.debug("{}: {}", dir, e.getMessage());
+        }
+        synchronized (held) {
+            lock = key == null ? null : held.remove(key);
+            if (lock == null) {
+                lock = removeReplaced(dir);
             }
-        } catch (InvalidPathException | NullPointerException | LockException e) {
-            lock = null;
         }
         if (lock == null) {
-            LOG.warn("cannot unlock {}: not locked through this facade; nothing was removed", path);
+            LOG.debug("cannot unlock {}: not locked through this facade; nothing was removed", path);
             return -1;
         }
         try {
             lock.close();
             return 0;
         } catch (LockException e) {
+            LOG.debug("{}", e.getMessage());
             return -1;
         }
+    }
+
+    /**
+     * Removes the lock held on a directory of this name that was deleted or replaced since it
+     * was locked: the name now finds another directory (or none), so the identity lookup
+     * cannot find it.
+     */
+    private PathLock removeReplaced(Path dir) {
+        Path wanted = dir.normalize();
+        for (Iterator<Map.Entry<Object, PathLock>> it = held.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Object, PathLock> e = it.next();
+            if (!e.getValue().directory().normalize().equals(wanted)) {
+                continue;
+            }
+            Object now;
+            try {
+                now = locker.directoryIdentity(e.getValue().directory());
+            } catch (LockException gone) {
+                now = null;
+            }
+            if (!e.getKey().equals(now)) {
+                it.remove();
+                return e.getValue();
+            }
+        }
+        return null;
     }
 }

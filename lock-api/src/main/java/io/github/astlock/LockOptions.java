@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -184,8 +185,8 @@ public final class LockOptions {
 
     @Override
     public String toString() {
-        return "LockOptions[mode=" + mode + ", timeout=" + timeout.toMillis() + "ms, backoff="
-                + initialBackoff.toMillis() + ".." + maxBackoff.toMillis() + "ms, flockFilePermissions=0"
+        return "LockOptions[mode=" + mode + ", timeout=" + Durations.millis(timeout) + "ms, backoff="
+                + Durations.millis(initialBackoff) + ".." + Durations.millis(maxBackoff) + "ms, flockFilePermissions=0"
                 + Integer.toOctalString(flockFilePermissions) + ", lockfilePermissions=0"
                 + Integer.toOctalString(lockfilePermissions) + ", stalePolicy=" + stalePolicy
                 + ", leftoverAge=" + leftoverAge.toSeconds() + "s]";

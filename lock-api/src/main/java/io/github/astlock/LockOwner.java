@@ -1,5 +1,8 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.OwnerLiveness;
+import io.github.astlock.internal.ProcessScope;
+import io.github.astlock.internal.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +19,7 @@ import java.util.UUID;
  * Who holds a LOCKFILE-mode {@code .lock} taken by astlock: written into the temporary file
  * before it is linked,
  * so {@code .lock} is never seen empty and then filled. Asterisk ignores the content of
- * {@code .lock} (LF-2, LF-11). The per-acquisition token also proves that a {@code .lock} is
+ * {@code .lock}. The per-acquisition token also proves that a {@code .lock} is
  * still ours when the file system has reused our inode number for a stranger's file.
  *
  * <pre>
@@ -27,33 +30,96 @@ import java.util.UUID;
  * jvm=0b6c...           (random per JVM)
  * token=9f2c...         (random per acquisition)
  * acquired=2026-11-26T03:04:05.123Z
+ * boot=3065d173-...     (the kernel's boot id)
+ * pidns=4026531836      (the inode of the owner's PID namespace)
+ * timens=4026531834     (the inode of the owner's time namespace, when the kernel has them)
  * </pre>
  *
- * @param pid      the owner's process id
- * @param start    the owner's start time in clock ticks after boot, or -1 when unknown
- * @param host     the owner's host name
- * @param jvm      the owner JVM's random id
- * @param token    this acquisition's random token
- * @param acquired when the lock was taken
+ * <p>A pid means something only inside its boot and PID namespace, so the owner is judged
+ * {@link Liveness#DEAD} only when the record names the judge's own boot and PID namespace and the
+ * pid is gone or belongs to a process with another start time; see {@link #liveness()}. Records
+ * written before {@code boot} and {@code pidns} were recorded are read, but never judged dead.
+ *
+ * @param pid           the owner's process id, in its own PID namespace
+ * @param start         the owner's start time in clock ticks after boot, or -1 when unknown
+ * @param host          the owner's host name
+ * @param jvm           the owner JVM's random id
+ * @param token         this acquisition's random token
+ * @param acquired      when the lock was taken
+ * @param boot          the owner's kernel boot id, or empty when not recorded
+ * @param pidNamespace  the inode number of the owner's PID namespace, or empty when not recorded
+ * @param timeNamespace the inode number of the owner's time namespace, or empty when not recorded
  */
-public record LockOwner(long pid, long start, String host, String jvm, String token, Instant acquired) {
+public record LockOwner(long pid, long start, String host, String jvm, String token, Instant acquired,
+                        String boot, String pidNamespace, String timeNamespace) {
     /** The first line of every record. */
     public static final String MAGIC = "astlock-owner 1";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String JVM_ID = UUID.randomUUID().toString();
     private static final long PID = ProcessHandle.current().pid();
-    private static final long START = startTicks(PID);
+    private static final long START = ProcessScope.selfStartTicks();
     private static final String HOST = hostName();
 
     /** Whether a recorded owner process still runs. */
     public enum Liveness {
-        /** The process runs on this host with the recorded start time. */
+        /** The recorded process runs, with the recorded start time. */
         ALIVE,
-        /** The owner is on this host and its process is gone (no such pid, or another start time). */
+        /**
+         * Provably gone: the record names this boot and PID namespace, and its pid no longer
+         * exists or now belongs to a process with another start time.
+         */
         DEAD,
-        /** The owner is on another host, or its start time was not recorded: cannot tell. */
+        /**
+         * Cannot tell: another host, boot or PID namespace, a {@code /proc} that hides or does
+         * not show the process, or a record without these facts.
+         */
         UNKNOWN
+    }
+
+    /**
+     * Checks the components; {@code null} texts become empty.
+     *
+     * @param pid           the owner's process id
+     * @param start         the owner's start time in clock ticks after boot, or -1 when unknown
+     * @param host          the owner's host name
+     * @param jvm           the owner JVM's random id
+     * @param token         this acquisition's random token
+     * @param acquired      when the lock was taken
+     * @param boot          the owner's kernel boot id, or empty
+     * @param pidNamespace  the inode number of the owner's PID namespace, or empty
+     * @param timeNamespace the inode number of the owner's time namespace, or empty
+     */
+    public LockOwner {
+        host = host == null ? "" : host;
+        jvm = jvm == null ? "" : jvm;
+        token = token == null ? "" : token;
+        java.util.Objects.requireNonNull(acquired, "acquired");
+        boot = boot == null ? "" : boot;
+        pidNamespace = pidNamespace == null ? "" : pidNamespace;
+        timeNamespace = timeNamespace == null ? "" : timeNamespace;
+    }
+
+    /**
+     * A record of a process named by its host: when {@code host} is {@link #thisHost()}, a
+     * process beside this JVM, in its boot, PID namespace and time namespace; otherwise one
+     * whose boot and namespaces are unknown. For tools and tests that describe processes;
+     * records read from a file come from {@link #parse(byte[])}.
+     *
+     * @param pid      the process id, in this JVM's PID namespace
+     * @param start    its start time in clock ticks after boot, or -1 when unknown
+     * @param host     the host name
+     * @param jvm      a JVM id
+     * @param token    an acquisition token
+     * @param acquired when the lock was taken
+     */
+    public LockOwner(long pid, long start, String host, String jvm, String token, Instant acquired) {
+        this(pid, start, host, jvm, token, acquired, beside(host, ProcessScope.current().boot()),
+                beside(host, ProcessScope.current().pidNamespace()), beside(host, ProcessScope.current().timeNamespace()));
+    }
+
+    private static String beside(String host, String fact) {
+        return HOST.equals(host) ? fact : "";
     }
 
     /**
@@ -75,23 +141,17 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     }
 
     /**
-     * Whether the owner process still runs. A pid reused by another process is recognised by
-     * its different start time.
+     * Whether the owner process still runs, as far as this JVM can prove. {@link Liveness#DEAD}
+     * only when the record names this JVM's boot and PID namespace, this JVM's {@code /proc}
+     * shows that namespace without hiding processes, and the pid is gone or belongs to a
+     * process with another start time (in the same time namespace). A process of another host,
+     * container or boot, an unreadable {@code /proc/PID}, or a record that lacks these facts is
+     * {@link Liveness#UNKNOWN}, never dead.
      *
      * @return {@link Liveness#ALIVE}, {@link Liveness#DEAD} or {@link Liveness#UNKNOWN}
      */
     public Liveness liveness() {
-        if (!isThisHost()) {
-            return Liveness.UNKNOWN;
-        }
-        long now = startTicks(pid);
-        if (now < 0) {
-            return Liveness.DEAD;
-        }
-        if (start < 0) {
-            return Liveness.UNKNOWN;
-        }
-        return now == start ? Liveness.ALIVE : Liveness.DEAD;
+        return OwnerLiveness.judge(this);
     }
 
     /**
@@ -102,16 +162,33 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     public static LockOwner forThisProcess() {
         byte[] t = new byte[12];
         RANDOM.nextBytes(t);
-        return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now());
+        ProcessScope scope = ProcessScope.current();
+        return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now(), scope.boot(),
+                scope.pidNamespace(), scope.timeNamespace());
     }
 
     /**
-     * Returns a one-line description: pid, host, start and time taken.
+     * Returns a one-line description: pid, host, JVM and time taken. Text from the record is
+     * made printable: control characters are shown as escapes, never sent to a terminal.
      *
-     * @return a one-line description: pid, host, start and time taken
+     * @return a one-line description: pid, host, JVM and time taken
      */
     public String describe() {
-        return "pid " + pid + " on " + host + " (jvm " + jvm.substring(0, Math.min(8, jvm.length())) + ", since " + acquired + ")";
+        return "pid " + pid + " on " + Text.printable(host) + " (jvm "
+                + Text.printable(jvm.substring(0, Math.min(8, jvm.length()))) + ", since " + acquired + ")";
+    }
+
+    /**
+     * Returns the record's fields, made printable like {@link #describe()}.
+     *
+     * @return the record's fields, made printable
+     */
+    @Override
+    public String toString() {
+        return "LockOwner[pid=" + pid + ", start=" + start + ", host=" + Text.printable(host) + ", jvm="
+                + Text.printable(jvm) + ", token=" + Text.printable(token) + ", acquired=" + acquired + ", boot="
+                + Text.printable(boot) + ", pidNamespace=" + Text.printable(pidNamespace) + ", timeNamespace="
+                + Text.printable(timeNamespace) + "]";
     }
 
     /**
@@ -121,11 +198,17 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
      */
     public byte[] toBytes() {
         return (MAGIC + "\npid=" + pid + "\nstart=" + start + "\nhost=" + host + "\njvm=" + jvm + "\ntoken=" + token
-                + "\nacquired=" + acquired + "\n").getBytes(StandardCharsets.UTF_8);
+                + "\nacquired=" + acquired + "\nboot=" + boot + "\npidns=" + pidNamespace + "\ntimens=" + timeNamespace
+                + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
      * Parses a record.
+     *
+     * Fields this version does not know are ignored; {@code boot}, {@code pidns} and
+     * {@code timens} are empty when the record predates them. Control characters in text
+     * fields are replaced by escapes such as {@code \x1b}, so no field read from a file can
+     * reach a terminal as a control sequence.
      *
      * @param content the bytes of a lock file
      * @return the record, or empty when the content is not one of ours (for example Asterisk's empty file)
@@ -144,28 +227,27 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
         }
         try {
             return Optional.of(new LockOwner(Long.parseLong(kv.get("pid")), Long.parseLong(kv.get("start")),
-                    kv.getOrDefault("host", ""), kv.getOrDefault("jvm", ""), kv.getOrDefault("token", ""),
-                    Instant.parse(kv.get("acquired"))));
+                    field(kv, "host"), field(kv, "jvm"), field(kv, "token"), Instant.parse(kv.get("acquired")),
+                    field(kv, "boot"), field(kv, "pidns"), field(kv, "timens")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** A text field of a record, made printable: a record may have been written by anybody. */
+    private static String field(Map<String, String> kv, String key) {
+        return Text.printable(kv.getOrDefault(key, ""));
     }
 
     /**
      * The start time of a process, in clock ticks after boot, from {@code /proc/PID/stat}.
      *
      * @param pid the process
-     * @return the start time, or -1 when the process does not exist or {@code /proc} is missing
+     * @return the start time, or -1 when the process does not exist or its {@code /proc} entry cannot be read
      */
     public static long startTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
-            // the command name (field 2) may contain spaces and parentheses: fields follow the last ')'
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[19]); // field 22 overall
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        long t = ProcessScope.startTicks(pid);
+        return t < 0 ? -1 : t;
     }
 
     private static String hostName() {

@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.Text;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,17 +28,18 @@ public record LockStatus(Path directory, Optional<LockHolder> lockfile, Optional
     }
 
     /**
-     * Returns a few lines for people.
+     * Returns a few lines for people. Names and owner records are made printable: control
+     * characters are shown as escapes, never sent to a terminal.
      *
      * @return a few lines for people
      */
     public String describe() {
-        StringBuilder sb = new StringBuilder(directory.toString()).append(": ").append(isHeld() ? "HELD" : "free");
+        StringBuilder sb = new StringBuilder(Text.printable(directory.toString())).append(": ").append(isHeld() ? "HELD" : "free");
         lockfile.ifPresent(h -> sb.append("\n  ").append(h.describe()));
         flock.ifPresent(h -> sb.append("\n  ").append(h.describe()));
         for (LeftoverFile f : leftovers) {
             sb.append("\n  leftover ").append(f.ours() ? "astlock" : "Asterisk").append(" temporary file ")
-              .append(f.path().getFileName()).append(", ").append(f.age().toMillis() / 1000.0).append(" s old, ")
+              .append(Text.printable(f.path().getFileName().toString())).append(", ").append(f.age().toMillis() / 1000.0).append(" s old, ")
               .append(f.links()).append(f.links() == 1 ? " link" : " links");
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,7 +24,7 @@ public class LockTimeoutException extends LockException {
      * @param detail    who holds the lock, as far as known
      */
     public LockTimeoutException(Path directory, LockMode mode, Duration timeout, String detail) {
-        super("lock", directory, mode, "timed out after " + timeout.toMillis() + " ms; " + detail, null, null);
+        super("lock", directory, mode, "timed out after " + Durations.millis(timeout) + " ms; " + detail, null, null);
         this.timeout = timeout;
     }
 

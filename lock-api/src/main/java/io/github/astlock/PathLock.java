@@ -67,7 +67,7 @@ public interface PathLock extends AutoCloseable {
      * still the inode we linked, in FLOCK mode that {@code lock} still names the inode we hold
      * the {@code flock(2)} on. Never throws.
      *
-     * @return {@code false} when released, lost, or when the check itself failed
+     * @return {@code false} when released (see {@link #isReleased()}), lost, or when the check itself failed
      */
     boolean isValid();
 
@@ -75,8 +75,14 @@ public interface PathLock extends AutoCloseable {
      * Like {@link #isValid()} but explains a failure. Call it just before the step that commits
      * work (for a voicemail message: before renaming {@code msgNNNN.txt} into place).
      *
-     * @throws LockLostException when the lock file was removed or replaced
-     * @throws LockException     when the handle was released or the check failed
+     * <p>Checking a handle after its own {@link #close()} is a mistake of the calling code, not a
+     * lost lock: it throws {@link IllegalStateException}, never {@link LockLostException}, so code
+     * that raises an alarm on lost locks is not set off by a normal release. Use
+     * {@link #isReleased()} to ask first.
+     *
+     * @throws LockLostException     when the lock file was removed or replaced while held
+     * @throws LockException         when the check itself failed
+     * @throws IllegalStateException when this handle was already released by {@link #close()}
      */
     void checkValid() throws LockException;
 

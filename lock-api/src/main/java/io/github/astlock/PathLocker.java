@@ -5,6 +5,7 @@ import io.github.astlock.internal.Backoff;
 import io.github.astlock.internal.BothProtocol;
 import io.github.astlock.internal.Errors;
 import io.github.astlock.internal.FlockProtocol;
+import io.github.astlock.internal.HolderDescription;
 import io.github.astlock.internal.LocalLockTable;
 import io.github.astlock.internal.LockProtocol;
 import io.github.astlock.internal.LockfileProtocol;
@@ -270,7 +271,7 @@ public final class PathLocker {
             return handle;
         } catch (LockTimeoutException e) {
             table.release(entry);
-            LOG.warn("{}", e.getMessage());
+            LOG.debug("{}", e.getMessage()); // the caller's business: it gets the exception or an empty tryLock
             throw e;
         } catch (LockException | InterruptedException | RuntimeException | Error e) {
             table.release(entry);
@@ -293,45 +294,15 @@ public final class PathLocker {
         LockMode mode = options.mode();
         directoryKey(dir, mode);
         try {
-            Optional<LockHolder> lockfile = Optional.empty();
-            Path dotLock = dir.resolve(LockMode.LOCKFILE.lockFileName());
-            Optional<FileStat> st = ops.lstat(dotLock);
-            if (st.isPresent()) {
-                FileStat s = st.get();
-                Optional<LockOwner> owner = Optional.empty();
-                Optional<String> detail = Optional.empty();
-                if (s.type() == FileType.REGULAR) {
-                    try {
-                        owner = LockOwner.parse(ops.read(dotLock, 4096));
-                    } catch (ErrnoException e) {
-                        detail = Optional.of("unreadable: " + e.errno());
-                    }
-                } else {
-                    detail = Optional.of("a " + s.type().name().toLowerCase(java.util.Locale.ROOT)
-                            + " named .lock blocks every locker until it is removed by hand");
-                }
-                lockfile = Optional.of(new LockHolder(LockMode.LOCKFILE, dotLock, s.identity(), age(s), owner,
-                        owner.map(o -> java.util.OptionalLong.of(o.pid())).orElse(java.util.OptionalLong.empty()),
-                        owner.map(LockOwner::liveness).orElse(LockOwner.Liveness.UNKNOWN), detail));
-            }
-            Optional<LockHolder> flock = Optional.empty();
-            Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
-            Optional<FileStat> fst = ops.lstat(lock);
-            if (fst.isPresent()) {
-                java.util.List<Long> pids = io.github.astlock.internal.ProcLocks.flockHolders(fst.get());
-                if (!pids.isEmpty()) {
-                    flock = Optional.of(new LockHolder(LockMode.FLOCK, lock, fst.get().identity(), age(fst.get()),
-                            Optional.empty(), java.util.OptionalLong.of(pids.get(0)), LockOwner.Liveness.ALIVE,
-                            Optional.empty()));
-                }
-            }
+            Optional<LockHolder> lockfile = HolderDescription.lockfile(ops, dir.resolve(LockMode.LOCKFILE.lockFileName()));
+            Optional<LockHolder> flock = HolderDescription.flock(ops, dir.resolve(LockMode.FLOCK.lockFileName()));
             java.util.List<LeftoverFile> leftovers = new java.util.ArrayList<>();
             for (String name : ops.list(dir)) {
                 boolean ours = name.startsWith(LockfileProtocol.TEMP_PREFIX);
                 if (ours || LockfileProtocol.ASTERISK_TEMP.matcher(name).matches()) {
                     Optional<FileStat> t = ops.lstat(dir.resolve(name));
                     if (t.isPresent()) {
-                        leftovers.add(new LeftoverFile(dir.resolve(name), age(t.get()), t.get().nlink(), ours));
+                        leftovers.add(new LeftoverFile(dir.resolve(name), HolderDescription.age(t.get()), t.get().nlink(), ours));
                     }
                 }
             }
@@ -359,10 +330,6 @@ public final class PathLocker {
         directoryKey(dir, LockMode.LOCKFILE);
         return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE, policy,
                 options.leftoverAge()).breakStale(dir, dryRun);
-    }
-
-    private static Duration age(FileStat st) {
-        return Duration.ofMillis(Math.max(0, System.currentTimeMillis() - st.ctimeNanos() / 1_000_000L));
     }
 
     /**
@@ -473,6 +440,9 @@ public final class PathLocker {
 
         @Override
         public boolean isValid() {
+            if (isReleased()) {
+                return false;
+            }
             try {
                 checkValid();
                 return true;
@@ -484,7 +454,8 @@ public final class PathLocker {
         @Override
         public synchronized void checkValid() throws LockException {
             if (entry == null) {
-                throw new LockLostException("check", dir, mode, "the lock was released by this handle");
+                throw new IllegalStateException("cannot check " + dir + " (" + mode
+                        + "): this handle was released by close(); the lock was not lost");
             }
             held.checkValid();
         }
@@ -500,7 +471,7 @@ public final class PathLocker {
                 held.release();
                 LOG.debug("unlocked {} ({})", dir, mode);
             } catch (LockLostException lost) {
-                LOG.warn("{}", lost.getMessage());
+                LOG.debug("{}", lost.getMessage()); // thrown to the caller
                 throw lost;
             } finally {
                 table.release(e);

@@ -1,5 +1,6 @@
 package io.github.astlock;
 
+import io.github.astlock.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,10 +11,13 @@ import java.util.Optional;
  * looks stale may belong to a slow holder elsewhere.
  *
  * <ul>
- *   <li>{@link #deadOwner()}: break a lock whose owner record names this host and a process
- *       that is provably gone (no such pid, or a pid reused by a process with another start
- *       time). A {@code .lock} without our owner record (Asterisk's are empty) is never broken
- *       by this rule.</li>
+ *   <li>{@link #deadOwner()}: break a lock whose owner is provably gone: its owner record names
+ *       this machine's current boot and the PID namespace of the process judging, and that pid
+ *       no longer exists or belongs to a process with another start time (see
+ *       {@link LockOwner#liveness()}). An owner in another container, PID namespace, boot or host,
+ *       or one hidden by {@code /proc} mounted with {@code hidepid}, is never judged gone. A
+ *       {@code .lock} without our owner record (Asterisk's are empty) is never broken by this
+ *       rule.</li>
  *   <li>{@link #olderThan(Duration)}: break any regular {@code .lock}, ours or Asterisk's,
  *       whose status change time (ctime, which {@code link(2)} sets) is older than the limit.
  *       Choose a limit far above any real hold time: Asterisk holds for milliseconds, and
@@ -38,9 +42,9 @@ public final class StalePolicy {
     }
 
     /**
-     * Returns a policy that breaks locks of dead owners on this host.
+     * Returns a policy that breaks locks whose owner is provably gone.
      *
-     * @return a policy that breaks locks of dead owners on this host
+     * @return a policy that breaks locks whose owner is provably gone
      */
     public static StalePolicy deadOwner() {
         return new StalePolicy(true, null);
@@ -123,6 +127,6 @@ public final class StalePolicy {
             return "never";
         }
         return (deadOwner ? "dead owner" : "") + (deadOwner && maxAge != null ? " or " : "")
-                + (maxAge != null ? "older than " + maxAge.toMillis() + " ms" : "");
+                + (maxAge != null ? "older than " + Durations.millis(maxAge) + " ms" : "");
     }
 }

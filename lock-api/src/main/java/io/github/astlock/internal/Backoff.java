@@ -23,8 +23,8 @@ public final class Backoff {
      * @param max     the longest pause
      */
     public Backoff(Duration initial, Duration max) {
-        this.initialNanos = initial.toNanos();
-        this.maxNanos = max.toNanos();
+        this.initialNanos = Durations.nanos(initial);
+        this.maxNanos = Durations.nanos(max);
         this.nextNanos = initialNanos;
     }
 
@@ -36,7 +36,7 @@ public final class Backoff {
      */
     public static long deadline(Duration timeout) {
         long now = System.nanoTime();
-        long t = timeout.toNanos();
+        long t = Durations.nanos(timeout);
         return t > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + t;
     }
 
@@ -65,7 +65,7 @@ public final class Backoff {
         }
         long jitter = nextNanos / 4 == 0 ? 0 : ThreadLocalRandom.current().nextLong(nextNanos / 4);
         long sleep = Math.min(left, nextNanos - nextNanos / 8 + jitter);
-        nextNanos = Math.min(maxNanos, nextNanos * 2);
+        nextNanos = nextNanos > maxNanos / 2 ? maxNanos : nextNanos * 2;
         TimeUnit.NANOSECONDS.sleep(sleep);
         return true;
     }

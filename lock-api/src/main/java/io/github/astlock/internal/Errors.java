@@ -71,7 +71,7 @@ public final class Errors {
                         "lock file is not a regular file: " + e.getMessage(), errno, e);
             }
         }
-        if (n.equals("ENOENT") || n.equals("ENOTDIR")) {
+        if (step == Step.DIRECTORY && (n.equals("ENOENT") || n.equals("ENOTDIR"))) {
             return new LockPathException(dir, mode, "directory not found: " + e.getMessage(), errno, e);
         }
         if (PATH.contains(n)) {

@@ -76,7 +76,7 @@ public final class FlockProtocol implements LockProtocol {
                         }
                         if (!backoff.pause(deadline)) {
                             throw new LockTimeoutException(dir, mode(), backoff.elapsed(),
-                                    "held by another open file description of " + lock);
+                                    HolderDescription.ofFlock(ops, lock));
                         }
                     }
                     if (stillNamed(dir, lock, opened)) {

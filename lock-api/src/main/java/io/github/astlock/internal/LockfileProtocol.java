@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +44,7 @@ public final class LockfileProtocol implements LockProtocol {
 
     private final Duration leftoverAge;
     /** When each directory was last swept for leftovers by this JVM. */
-    private static final ConcurrentHashMap<Path, Long> LAST_SWEEP = new ConcurrentHashMap<>();
+    private static final RecentSweeps LAST_SWEEP = new RecentSweeps(4096);
 
     /**
      * Creates an instance.
@@ -114,7 +113,7 @@ public final class LockfileProtocol implements LockProtocol {
                 }
                 if (!backoff.pause(deadline)) {
                     throw new LockTimeoutException(dir, mode(),
-                            backoff.elapsed(), describeHolder(lock));
+                            backoff.elapsed(), HolderDescription.ofLockfile(ops, lock));
                 }
             }
         } finally {
@@ -256,12 +255,9 @@ public final class LockfileProtocol implements LockProtocol {
      * and JVM; never fails the lock.
      */
     private void sweepLeftovers(Path dir) {
-        long now = System.nanoTime();
-        Long last = LAST_SWEEP.get(dir);
-        if (last != null && now - last < leftoverAge.toNanos()) {
+        if (!LAST_SWEEP.due(dir, leftoverAge)) {
             return;
         }
-        LAST_SWEEP.put(dir, now);
         try {
             for (String name : ops.list(dir)) {
                 boolean oursName = name.startsWith(TEMP_PREFIX);
@@ -308,21 +304,6 @@ public final class LockfileProtocol implements LockProtocol {
             ops.unlink(temp);
         } catch (ErrnoException e) {
             LOG.warn("could not remove temporary lock file {}: {}", temp, e.getMessage());
-        }
-    }
-
-    private String describeHolder(Path lock) {
-        try {
-            Optional<FileStat> st = ops.lstat(lock);
-            if (st.isEmpty()) {
-                return "the lock was released just now";
-            }
-            FileStat s = st.get();
-            long ageMs = (System.currentTimeMillis() * 1_000_000L - s.ctimeNanos()) / 1_000_000L;
-            return "held by another process: " + lock.getFileName() + " is a " + s.type().name().toLowerCase()
-                    + " (inode " + s.identity() + ") changed " + ageMs + " ms ago";
-        } catch (ErrnoException e) {
-            return "held by another process (" + e.getMessage() + ")";
         }
     }
 
