@@ -325,7 +325,15 @@ public final class PathLocker {
             Optional<LockHolder> flock = Optional.empty();
             Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
             Optional<FileStat> fst = ops.lstat(lock);
-            if (fst.isPresent()) {
+            if (fst.isPresent() && (fst.get().type() != FileType.REGULAR || fst.get().nlink() > 1)) {
+                FileStat s = fst.get();
+                String what = s.type() != FileType.REGULAR
+                        ? "a " + s.type().name().toLowerCase(java.util.Locale.ROOT) + " named lock"
+                        : "a lock file with " + s.nlink() + " hard links";
+                flock = Optional.of(new LockHolder(LockMode.FLOCK, lock, s.identity(), age(s), Optional.empty(),
+                        java.util.OptionalLong.empty(), LockOwner.Liveness.UNKNOWN, Optional.of(what
+                        + " is refused by every FLOCK-mode locker until it is removed by hand")));
+            } else if (fst.isPresent()) {
                 java.util.List<Long> pids = io.github.astlock.internal.ProcLocks.flockHolders(fst.get());
                 if (!pids.isEmpty()) {
                     flock = Optional.of(new LockHolder(LockMode.FLOCK, lock, fst.get().identity(), age(fst.get()),

@@ -265,7 +265,11 @@ public final class LockfileProtocol implements LockProtocol {
                 throw e;
             }
             Optional<FileStat> moved = ops.lstat(aside);
-            if (moved.isPresent() && moved.get().sameInode(judged) && java.util.Arrays.equals(readQuietly(aside), content)) {
+            // The inode number alone is no proof: a freed inode is often reused at once for the
+            // next new file (Asterisk's empty .lock after its blind unlock). The modification time
+            // (kept by rename) and the content must be the judged ones too.
+            if (moved.isPresent() && moved.get().sameInode(judged) && moved.get().mtimeNanos() == judged.mtimeNanos()
+                    && java.util.Arrays.equals(readQuietly(aside), content)) {
                 ops.unlink(aside);
                 LOG.warn("broke stale lock {} (inode {}): {}", lock, judged.identity(), reason);
                 return true;
