@@ -3,6 +3,7 @@ package io.github.astlock;
 import io.github.astlock.LockFailedException.Reason;
 import io.github.astlock.internal.Backoff;
 import io.github.astlock.internal.BothProtocol;
+import io.github.astlock.internal.DirectoryLockProtocol;
 import io.github.astlock.internal.Errors;
 import io.github.astlock.internal.FlockProtocol;
 import io.github.astlock.internal.HolderDescription;
@@ -72,6 +73,13 @@ public final class PathLocker {
         if (!backend.supportedModes().containsAll(options.mode().components())) {
             return null;
         }
+        LockProtocol asterisk = asteriskProtocolFor(options, ops);
+        // The directory lock, where the backend can take it, keeps astlock users of one host
+        // apart whatever Asterisk unlinks.
+        return backend.supportsDirectoryLock() ? new DirectoryLockProtocol(ops, asterisk) : asterisk;
+    }
+
+    private static LockProtocol asteriskProtocolFor(LockOptions options, FileOps ops) {
         switch (options.mode()) {
             case LOCKFILE: return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE,
                     options.stalePolicy(), options.leftoverAge());
@@ -328,8 +336,21 @@ public final class PathLocker {
     public Optional<String> breakStaleLock(Path directory, StalePolicy policy, boolean dryRun) throws LockException {
         Path dir = absolute(directory);
         directoryKey(dir, LockMode.LOCKFILE);
-        return new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE, policy,
-                options.leftoverAge()).breakStale(dir, dryRun);
+        LockfileProtocol lockfile = new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE, policy,
+                options.leftoverAge());
+        if (dryRun || !backend.supportsDirectoryLock()) {
+            return lockfile.breakStale(dir, dryRun);
+        }
+        // Under the directory lock no astlock process of this host is inside the lock protocol
+        // for this folder, so moving .lock aside and back cannot let one in or resurrect a lock
+        // it has just released.
+        try {
+            return new DirectoryLockProtocol(ops, lockfile).whileLocked(dir, Backoff.deadline(options.timeout()),
+                    new Backoff(options.initialBackoff(), options.maxBackoff()), () -> lockfile.breakStale(dir, false));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(dir, LockMode.LOCKFILE, e);
+        }
     }
 
     /**
@@ -465,20 +486,26 @@ public final class PathLocker {
             if (entry == null) {
                 return;
             }
-            LocalLockTable.Entry e = entry;
-            entry = null;
             try {
                 held.release();
                 LOG.debug("unlocked {} ({})", dir, mode);
             } catch (LockLostException lost) {
+                released();
                 LOG.debug("{}", lost.getMessage()); // thrown to the caller
                 throw lost;
-            } finally {
-                table.release(e);
-                // Only now: a shutdown hook that finds this handle waits on its monitor until the
-                // release above is done, instead of letting the JVM halt in the middle of it.
-                HELD.remove(this);
             }
+            // Any other failure leaves the handle held: the lock may still be on disk, so a
+            // later close() (or the exit hook) tries again instead of forgetting it.
+            released();
+        }
+
+        private void released() {
+            LocalLockTable.Entry e = entry;
+            entry = null;
+            table.release(e);
+            // Only now: a shutdown hook that finds this handle waits on its monitor until the
+            // release above is done, instead of letting the JVM halt in the middle of it.
+            HELD.remove(this);
         }
 
         @Override

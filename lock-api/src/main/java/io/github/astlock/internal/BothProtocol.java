@@ -53,23 +53,31 @@ public final class BothProtocol implements LockProtocol {
 
             @Override
             public void release() throws LockException {
-                LockException first = null;
+                Throwable first = null;
                 try {
                     inner.release();
-                } catch (LockException e) {
+                } catch (LockException | RuntimeException | Error e) {
                     first = e;
-                }
-                try {
-                    outer.release();
-                } catch (LockException e) {
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
+                } finally {
+                    // Whatever the inner release did, the flock is let go too.
+                    try {
+                        outer.release();
+                    } catch (LockException | RuntimeException | Error e) {
+                        if (first == null) {
+                            first = e;
+                        } else {
+                            first.addSuppressed(e);
+                        }
                     }
                 }
-                if (first != null) {
-                    throw first;
+                if (first instanceof LockException) {
+                    throw (LockException) first;
+                }
+                if (first instanceof RuntimeException) {
+                    throw (RuntimeException) first;
+                }
+                if (first instanceof Error) {
+                    throw (Error) first;
                 }
             }
         };

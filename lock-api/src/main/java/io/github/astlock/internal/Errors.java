@@ -71,6 +71,10 @@ public final class Errors {
                         "lock file is not a regular file: " + e.getMessage(), errno, e);
             }
         }
+        if (n.equals("ELOOP")) {
+            return new LockFailedException(dir, mode, Reason.SYMLINK,
+                    "a symbolic link where none is followed, or a loop of symbolic links: " + e.getMessage(), errno, e);
+        }
         if (step == Step.DIRECTORY && (n.equals("ENOENT") || n.equals("ENOTDIR"))) {
             return new LockPathException(dir, mode, "directory not found: " + e.getMessage(), errno, e);
         }

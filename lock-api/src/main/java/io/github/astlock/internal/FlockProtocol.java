@@ -4,7 +4,9 @@ import io.github.astlock.LockException;
 import io.github.astlock.LockFailedException;
 import io.github.astlock.LockFailedException.Reason;
 import io.github.astlock.LockMode;
+import io.github.astlock.LockPathException;
 import io.github.astlock.LockTimeoutException;
+import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
@@ -54,9 +56,10 @@ public final class FlockProtocol implements LockProtocol {
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
         Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
         while (true) {
+            refuseUnopenableForOwner(dir, lock);
             FlockFile file;
             try {
-                file = ops.openForFlock(lock, permissions);
+                file = ops.openForFlock(lock, Ownership.permissions(permissions));
             } catch (ErrnoException e) {
                 throw Errors.map(dir, mode(), Errors.Step.OPEN_LOCK_FILE, e);
             }
@@ -64,6 +67,7 @@ public final class FlockProtocol implements LockProtocol {
             try {
                 FileStat opened = checkOpened(dir, lock, file);
                 if (opened != null) {
+                    boolean orphaned = false;
                     while (true) {
                         boolean locked;
                         try {
@@ -78,8 +82,15 @@ public final class FlockProtocol implements LockProtocol {
                             throw new LockTimeoutException(dir, mode(), backoff.elapsed(),
                                     HolderDescription.ofFlock(ops, lock));
                         }
+                        if (!stillNamed(dir, lock, opened)) {
+                            // Waiting on an inode nobody can find any more would wait for nothing
+                            // (or for a holder that unlinked it): follow the name again.
+                            orphaned = true;
+                            break;
+                        }
                     }
-                    if (stillNamed(dir, lock, opened)) {
+                    if (!orphaned && stillNamed(dir, lock, opened)) {
+                        adopt(dir, lock, opened);
                         keep = true;
                         return new HeldFlock(new HeldInode(ops, dir, lock, mode(), opened), file);
                     }
@@ -129,10 +140,54 @@ public final class FlockProtocol implements LockProtocol {
     private boolean stillNamed(Path dir, Path lock, FileStat opened) throws LockException {
         try {
             Optional<FileStat> named = ops.lstat(lock);
+            if (named.isEmpty() && ops.stat(dir).isEmpty()) {
+                throw new LockPathException(dir, mode(), "the directory was removed while waiting for its lock: "
+                        + Errno.ENOENT, Errno.ENOENT, null);
+            }
             return named.isPresent() && named.get().sameInode(opened);
         } catch (ErrnoException e) {
             throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
         }
+    }
+
+    /**
+     * Running as root, gives the locked file the directory's owner and group when it is not
+     * the owner's yet, so an Asterisk running as that user can open it after we release.
+     */
+    private void adopt(Path dir, Path lock, FileStat opened) throws LockException {
+        if (!Ownership.isRoot()) {
+            return;
+        }
+        try {
+            Ownership.adopt(ops, lock, dir);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.OPEN_LOCK_FILE, e);
+        }
+    }
+
+    /**
+     * Neither root nor the directory's owner: creating {@code lock} would leave a file (ours,
+     * {@code 0600}) that an Asterisk running as the directory's owner could not open, and
+     * Asterisk works unlocked after such a failure. So such a caller may use an existing
+     * {@code lock} but never creates one.
+     */
+    private void refuseUnopenableForOwner(Path dir, Path lock) throws LockException {
+        int me = Ownership.euid();
+        if (me == 0 || me < 0) {
+            return;
+        }
+        try {
+            Optional<FileStat> d = ops.stat(dir);
+            if (d.isEmpty() || d.get().uid() == me || ops.lstat(lock).isPresent()) {
+                return;
+            }
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
+        }
+        throw new LockPathException(dir, mode(), "refusing to create " + lock + ": it would belong to user " + me
+                + ", not to the directory's owner, and an Asterisk running as the owner could not open it; run as "
+                + "the directory's owner or as root, or create the file as the owner first: " + Errno.EACCES,
+                Errno.EACCES, null);
     }
 
     private static void closeQuietly(FlockFile file) {

@@ -60,13 +60,22 @@ public final class HolderDescription {
      *
      * @param ops  the backend primitives
      * @param lock the {@code lock} file
-     * @return the holder, or empty when {@code lock} does not exist or nobody visible holds it
+     * @return the holder, or a problem that blocks FLOCK-mode lockers (not a regular file, hard links), or
+     *     empty when {@code lock} does not exist or nobody visible holds it
      * @throws ErrnoException when {@code lock} cannot be looked at
      */
     public static Optional<LockHolder> flock(FileOps ops, Path lock) throws ErrnoException {
         Optional<FileStat> st = ops.lstat(lock);
         if (st.isEmpty()) {
             return Optional.empty();
+        }
+        FileStat s = st.get();
+        if (s.type() != FileType.REGULAR || s.nlink() > 1) {
+            String what = s.type() != FileType.REGULAR ? notRegular(s.type())
+                    : "a lock file with " + s.nlink() + " hard links";
+            return Optional.of(new LockHolder(LockMode.FLOCK, lock, s.type(), s.identity(), age(s), Optional.empty(),
+                    OptionalLong.empty(), LockOwner.Liveness.UNKNOWN,
+                    Optional.of(what + "; every FLOCK-mode locker refuses it until it is removed by hand")));
         }
         List<Long> pids = ProcLocks.flockHolders(st.get());
         Optional<Long> pid = pids.stream().filter(p -> p > 0).findFirst();

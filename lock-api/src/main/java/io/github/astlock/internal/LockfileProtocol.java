@@ -2,6 +2,7 @@ package io.github.astlock.internal;
 
 import io.github.astlock.LockException;
 import io.github.astlock.LockFailedException;
+import io.github.astlock.LockLostException;
 import io.github.astlock.LockMode;
 import io.github.astlock.LockOwner;
 import io.github.astlock.LockTimeoutException;
@@ -24,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * {@code .lock}. Differences from Asterisk, all deliberate: the temporary name can never
  * collide with Asterisk's {@code .lock-XXXXXXXX}; waiting sleeps instead of spinning (KD-5); an
  * error other than EEXIST is reported as itself (KD-4); a link that reports EEXIST although it
- * worked is recognised by the temporary file's link count (KD-7); the inode of {@code .lock}
- * is remembered and release removes {@code .lock} only if it is still that inode (KD-2).
+ * worked is recognised only when {@code .lock} is proven to be our temporary file's inode and to
+ * carry our owner token (KD-7; a link count of two proves nothing, since anyone may hard-link
+ * the temporary file); release moves {@code .lock} to a private name first and removes it only
+ * when that is proven ours (same inode, our token), otherwise puts it back and reports the lock
+ * lost (KD-2). Lock files are never writable by group or others and, as root, belong to the
+ * directory's owner (see {@link Ownership}).
  */
 public final class LockfileProtocol implements LockProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(LockfileProtocol.class);
@@ -86,11 +91,20 @@ public final class LockfileProtocol implements LockProtocol {
         Path temp = dir.resolve(newTempName());
         LockOwner owner = LockOwner.forThisProcess();
         try {
-            ops.createExclusive(temp, permissions, owner.toBytes());
+            ops.createExclusive(temp, Ownership.permissions(permissions), owner.toBytes());
         } catch (ErrnoException e) {
+            if (e.getCause() instanceof java.nio.channels.ClosedByInterruptException) {
+                removeIfPresent(temp);
+                throw new InterruptedException("interrupted while creating " + temp);
+            }
             throw Errors.map(dir, mode(), Errors.Step.CREATE_TEMP, e);
         }
         try {
+            try {
+                Ownership.adopt(ops, temp, dir);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.CREATE_TEMP, e);
+            }
             FileStat ours = stat(dir, temp);
             while (true) {
                 boolean linked;
@@ -99,9 +113,9 @@ public final class LockfileProtocol implements LockProtocol {
                 } catch (ErrnoException e) {
                     throw Errors.map(dir, mode(), Errors.Step.LINK, e);
                 }
-                if (!linked && stat(dir, temp).nlink() == 2) {
+                if (!linked && isOurs(dir, lock, ours, owner)) {
                     // KD-7: the link was made although EEXIST was reported (NFS retransmission).
-                    LOG.debug("link reported EEXIST but {} has two links: the lock is ours", temp);
+                    LOG.debug("link reported EEXIST but {} is our temporary file with our token: the lock is ours", lock);
                     linked = true;
                 }
                 if (linked) {
@@ -118,6 +132,27 @@ public final class LockfileProtocol implements LockProtocol {
             }
         } finally {
             removeTemp(temp);
+        }
+    }
+
+    /**
+     * Whether {@code .lock} is our temporary file's inode and carries our owner token.
+     *
+     * @return {@code true} only when both are proven
+     */
+    private boolean isOurs(Path dir, Path lock, FileStat ours, LockOwner owner) throws LockException {
+        try {
+            Optional<FileStat> named = ops.lstat(lock);
+            if (named.isEmpty() || !named.get().sameInode(ours)) {
+                return false;
+            }
+            Optional<LockOwner> record = LockOwner.parse(ops.read(lock, 4096));
+            return record.isPresent() && record.get().token().equals(owner.token());
+        } catch (ErrnoException e) {
+            if (e.errno().is(io.github.astlock.spi.Errno.ENOENT)) {
+                return false;
+            }
+            throw Errors.map(dir, mode(), Errors.Step.CHECK, e);
         }
     }
 
@@ -139,7 +174,7 @@ public final class LockfileProtocol implements LockProtocol {
                 return Optional.empty();
             }
             byte[] content = readQuietly(lock);
-            String reason = content == null ? null : staleReason(st.get(), LockOwner.parse(content));
+            String reason = content == null ? null : staleReason(st.get(), ownerRecord(dir, st.get(), content));
             if (reason == null || dryRun) {
                 return Optional.ofNullable(reason);
             }
@@ -168,12 +203,24 @@ public final class LockfileProtocol implements LockProtocol {
         if (judged.type() != FileType.REGULAR) {
             return false; // a directory or symbolic link named .lock is never ours to remove
         }
-        byte[] content = readQuietly(lock);
-        if (content == null) {
-            return true;
+        byte[] content;
+        try {
+            content = ops.read(lock, 4096);
+        } catch (ErrnoException e) {
+            // Gone since the lstat: look again at once. Unreadable (another user's 0600 file, a
+            // FIFO swapped in): it cannot be judged, so it is waited for like a live lock.
+            return e.errno().is(io.github.astlock.spi.Errno.ENOENT);
         }
-        String reason = staleReason(judged, LockOwner.parse(content));
+        String reason = staleReason(judged, ownerRecord(dir, judged, content));
         return reason != null && breakStale(dir, lock, judged, content, reason);
+    }
+
+    /**
+     * The owner record of a lock file, believed only when nobody but a trusted user could have
+     * written it (see {@link Ownership#trusted}); empty otherwise.
+     */
+    private Optional<LockOwner> ownerRecord(Path dir, FileStat st, byte[] content) {
+        return Ownership.trusted(ops, st, dir) ? LockOwner.parse(content) : Optional.empty();
     }
 
     private String staleReason(FileStat st, Optional<LockOwner> owner) {
@@ -217,7 +264,11 @@ public final class LockfileProtocol implements LockProtocol {
                 throw e;
             }
             Optional<FileStat> moved = ops.lstat(aside);
-            if (moved.isPresent() && moved.get().sameInode(judged) && java.util.Arrays.equals(readQuietly(aside), content)) {
+            // The inode number alone is no proof: a freed inode is often reused at once for the
+            // next new file (Asterisk's empty .lock after its blind unlock). The modification time
+            // (kept by rename) and the content must be the judged ones too.
+            if (moved.isPresent() && moved.get().sameInode(judged) && moved.get().mtimeNanos() == judged.mtimeNanos()
+                    && java.util.Arrays.equals(readQuietly(aside), content)) {
                 ops.unlink(aside);
                 LOG.warn("broke stale lock {} (inode {}): {}", lock, judged.identity(), reason);
                 return true;
@@ -299,6 +350,17 @@ public final class LockfileProtocol implements LockProtocol {
         }
     }
 
+    private void removeIfPresent(Path temp) {
+        try {
+            Optional<FileStat> st = ops.lstat(temp);
+            if (st.isPresent() && st.get().type() == FileType.REGULAR) {
+                ops.unlink(temp);
+            }
+        } catch (ErrnoException e) {
+            LOG.debug("could not remove temporary lock file {}: {}", temp, e.getMessage());
+        }
+    }
+
     private void removeTemp(Path temp) {
         try {
             ops.unlink(temp);
@@ -340,13 +402,64 @@ public final class LockfileProtocol implements LockProtocol {
             }
         }
 
+        /**
+         * Moves {@code .lock} to a private name, proves what was moved ours (inode and token) and
+         * only then removes it. Whatever else was moved is put back under {@code .lock} at once
+         * (with {@code link(2)}, which never replaces a newer {@code .lock}), and the lock is
+         * reported lost. So a {@code .lock} that changed hands between the check and the removal
+         * is never deleted.
+         */
         @Override
         public void release() throws LockException {
             check("unlock");
+            FileOps ops = held.ops;
+            Path aside = held.dir.resolve(newTempName() + ".release");
             try {
-                held.ops.unlink(held.lock);
+                ops.rename(held.lock, aside);
             } catch (ErrnoException e) {
+                if (e.errno().is(io.github.astlock.spi.Errno.ENOENT)) {
+                    throw held.lost("unlock", held.lock + " was removed by someone else");
+                }
                 throw held.failure(e);
+            }
+            String why;
+            try {
+                Optional<FileStat> moved = ops.lstat(aside);
+                if (moved.isEmpty()) {
+                    throw held.lost("unlock", held.lock + " was removed by someone else while we released it");
+                }
+                if (!moved.get().sameInode(held.ours)) {
+                    why = held.lock + " was replaced by inode " + moved.get().identity() + " just before we removed it";
+                } else {
+                    Optional<LockOwner> record = LockOwner.parse(ops.read(aside, 4096));
+                    if (record.isPresent() && record.get().token().equals(owner.token())) {
+                        ops.unlink(aside);
+                        return;
+                    }
+                    why = held.lock + " was re-created by someone else just before we removed it (same inode number "
+                            + held.ours.identity() + ", but not our owner record)";
+                }
+            } catch (ErrnoException e) {
+                LockException failure = held.failure(e);
+                putBack(aside, failure);
+                throw failure;
+            }
+            LockLostException lost = held.lost("unlock", why);
+            putBack(aside, lost);
+            throw lost;
+        }
+
+        /** Puts a moved lock file that was not ours back under {@code .lock}. */
+        private void putBack(Path aside, LockException report) {
+            FileOps ops = held.ops;
+            try {
+                if (!ops.link(aside, held.lock)) {
+                    report.addSuppressed(new IllegalStateException("a newer " + held.lock + " appeared meanwhile; the "
+                            + "moved one could not be put back, its holder will find its lock lost"));
+                }
+                ops.unlink(aside);
+            } catch (ErrnoException e) {
+                report.addSuppressed(e);
             }
         }
     }

@@ -77,8 +77,13 @@ public interface FileOps {
     /**
      * Reads at most {@code maxBytes} from the start of a regular file, without following a
      * symbolic link at {@code path} ({@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC}). The core
-     * uses it for the owner record inside {@code .lock}. The default uses java.nio, which is
-     * exact for this call; backends may override it.
+     * uses it for the owner record inside {@code .lock}. It must not block (a FIFO or device
+     * put in place of the file is refused with {@code ENXIO} or read without waiting) and must not
+     * be cut short by the calling thread's interrupt status: a lock is released on an interrupted
+     * thread too. The default uses java.nio: it refuses what {@code lstat} does not show as a
+     * regular file, reads with the thread's interrupt status cleared (and restores it), and
+     * unblocks itself should a FIFO be swapped in between the check and the open. Native
+     * backends override it with the real flags.
      *
      * @param path     the file
      * @param maxBytes the most bytes to return
@@ -87,16 +92,7 @@ public interface FileOps {
      *     {@code EISDIR}
      */
     default byte[] read(Path path, int maxBytes) throws ErrnoException {
-        try (java.nio.channels.SeekableByteChannel ch = java.nio.file.Files.newByteChannel(path,
-                java.util.Set.of(java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(maxBytes);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // keep reading until full or end of file
-            }
-            return java.util.Arrays.copyOf(buf.array(), buf.position());
-        } catch (java.io.IOException e) {
-            throw new ErrnoException("read", path, null, Errno.fromException(e), e);
-        }
+        return DefaultRead.read(path, maxBytes);
     }
 
     /**
@@ -134,5 +130,49 @@ public interface FileOps {
      */
     default FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
         throw new UnsupportedOperationException("this backend does not implement flock(2)");
+    }
+
+    /**
+     * Opens a directory so that its own descriptor can carry a {@code flock(2)} lock
+     * ({@code O_RDONLY|O_DIRECTORY|O_CLOEXEC}; a symbolic link to a directory is followed, as
+     * every other use of the folder's name follows it). The lock protocols take an exclusive
+     * {@code flock(2)} on it before Asterisk's own lock and let it go after: Asterisk never
+     * opens, locks or unlinks a directory, so this lock excludes astlock users of one host from
+     * each other whatever Asterisk removes.
+     *
+     * <p>Only backends whose provider reports
+     * {@link LockBackendProvider#supportsDirectoryLock()} implement this; the default throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @param dir the directory
+     * @return the open descriptor; {@link FlockFile#tryLockExclusive()} locks the directory
+     * @throws ErrnoException for any error of {@code open(2)}, for example {@code ENOTDIR} or
+     *     {@code ENOENT}
+     */
+    default FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
+        throw new UnsupportedOperationException("this backend cannot lock a directory descriptor");
+    }
+
+    /**
+     * Gives {@code file} the owner and group of {@code like}, without following a symbolic link
+     * at {@code file} ({@code lchown(2)}); {@code like} is followed. The protocols call it only
+     * when running as root, so the lock files they create belong to the directory's owner. The
+     * default uses java.nio's {@code unix} attribute view.
+     *
+     * @param file the file to change
+     * @param like the file whose owner and group are copied, normally the directory
+     * @throws ErrnoException for example {@code EPERM} or {@code ENOENT}
+     */
+    default void chownLike(Path file, Path like) throws ErrnoException {
+        try {
+            Object uid = java.nio.file.Files.getAttribute(like, "unix:uid");
+            Object gid = java.nio.file.Files.getAttribute(like, "unix:gid");
+            java.nio.file.Files.setAttribute(file, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            java.nio.file.Files.setAttribute(file, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.io.IOException e) {
+            throw new ErrnoException("chown", file, like, Errno.fromException(e), e);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw new ErrnoException("chown", file, like, Errno.ENOSYS, e);
+        }
     }
 }

@@ -66,4 +66,19 @@ public interface LockBackendProvider {
      * @return the primitive operations
      */
     FileOps fileOps();
+
+    /**
+     * Whether {@link FileOps#openDirectoryForFlock(java.nio.file.Path)} works: the backend can
+     * open a directory and take {@code flock(2)} on that descriptor. When it can, every mode is
+     * wrapped in that second lock, which Asterisk never touches, so astlock users of one host
+     * exclude each other even when Asterisk unlinks a lock file it should not. A backend that
+     * cannot (java.nio opens no directory descriptors and its locks are {@code fcntl}) still
+     * runs Asterisk's protocol faithfully; it then excludes others only as far as that protocol
+     * does.
+     *
+     * @return {@code true} when directories can be locked; the default is {@code false}
+     */
+    default boolean supportsDirectoryLock() {
+        return false;
+    }
 }

@@ -27,6 +27,8 @@ public final class FakeFileOps implements FileOps {
         long nlink;
         byte[] content = new byte[0];
         volatile Object flockOwner;
+        /** Like a real inode's modification time, kept from its creation (rename keeps it). */
+        final long mtimeNanos = System.nanoTime();
 
         Inode(long ino, FileType type) {
             this.ino = ino;
@@ -267,7 +269,7 @@ public final class FakeFileOps implements FileOps {
 
     private static FileStat stat(Inode i) {
         long now = System.currentTimeMillis() * 1_000_000L;
-        return new FileStat(1, i.ino, i.nlink, i.type, 0644, 0, 0, now, now);
+        return new FileStat(1, i.ino, i.nlink, i.type, 0644, 0, 0, i.mtimeNanos, now);
     }
 
     @Override

@@ -66,6 +66,16 @@ public final class JnaBackendProvider implements LockBackendProvider {
      * @return the operations
      * @throws IllegalStateException when {@link #availability()} is unusable; the message gives the reason
      */
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: directories are opened and locked with real system calls
+     */
+    @Override
+    public boolean supportsDirectoryLock() {
+        return true;
+    }
+
     @Override
     public FileOps fileOps() {
         Availability a = availability();

@@ -181,6 +181,53 @@ final class JnaFileOps implements FileOps {
         return new JnaFlockFile(this, path, fd);
     }
 
+    @Override
+    public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
+        int fd = libc.open(cPath("open", dir, null), abi.directoryFlags(), 0);
+        if (fd < 0) {
+            throw failure("open", dir, null);
+        }
+        return new JnaFlockFile(this, dir, fd);
+    }
+
+    @Override
+    public byte[] read(Path path, int maxBytes) throws ErrnoException {
+        int fd = libc.open(cPath("open", path, null), abi.readFlags(), 0);
+        if (fd < 0) {
+            throw failure("open", path, null);
+        }
+        try {
+            FileStat st = fstat(fd, path);
+            if (st.type() != io.github.astlock.spi.FileType.REGULAR) {
+                throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
+                        "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);
+            }
+            byte[] buf = new byte[maxBytes];
+            int done = 0;
+            while (done < maxBytes) {
+                byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
+                long n = libc.read(fd, chunk, chunk.length);
+                if (n < 0) {
+                    int errno = Native.getLastError();
+                    if (errno == Errno.EINTR.number()) {
+                        continue;
+                    }
+                    throw new ErrnoException("read", path, Errno.of(errno));
+                }
+                if (n == 0) {
+                    break;
+                }
+                if (done > 0) {
+                    System.arraycopy(chunk, 0, buf, done, (int) n);
+                }
+                done += (int) n;
+            }
+            return Arrays.copyOf(buf, done);
+        } finally {
+            libc.close(fd);
+        }
+    }
+
     /**
      * {@code flock(fd, LOCK_EX|LOCK_NB)}.
      *

@@ -59,6 +59,8 @@ final class JnaLibC implements LibC {
         /** @see LibC#write(int, byte[], long) */
         static native long write(int fd, byte[] buf, long count);
 
+        static native long read(int fd, byte[] buf, long count);
+
         /** @see LibC#link(String, String) */
         static native int link(String existing, String newName);
 
@@ -100,6 +102,11 @@ final class JnaLibC implements LibC {
     @Override
     public long write(int fd, byte[] buf, long count) {
         return Direct.write(fd, buf, count);
+    }
+
+    @Override
+    public long read(int fd, byte[] buf, long count) {
+        return Direct.read(fd, buf, count);
     }
 
     @Override

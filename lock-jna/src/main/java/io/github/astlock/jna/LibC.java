@@ -91,4 +91,14 @@ interface LibC {
      * @return {@code 0} or {@code -1}
      */
     int flock(int fd, int operation);
+
+    /**
+     * {@code read(2)}.
+     *
+     * @param fd    the descriptor
+     * @param buf   the buffer
+     * @param count the most bytes to read
+     * @return the bytes read, 0 at end of file, -1 on error
+     */
+    long read(int fd, byte[] buf, long count);
 }

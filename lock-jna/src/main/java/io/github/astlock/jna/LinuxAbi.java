@@ -96,4 +96,22 @@ record LinuxAbi(String name, List<String> javaArchs, int oDirectory, int oNofoll
     int openForFlockFlags() {
         return O_WRONLY | O_CREAT | oNofollow | O_CLOEXEC | O_NONBLOCK;
     }
+
+    /**
+     * Returns the flags of {@code read}: {@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC}.
+     *
+     * @return the flags of {@code read}: {@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC}
+     */
+    int readFlags() {
+        return oNofollow | O_NONBLOCK | O_CLOEXEC;
+    }
+
+    /**
+     * Returns the flags of {@code openDirectoryForFlock}: {@code O_RDONLY|O_DIRECTORY|O_CLOEXEC}.
+     *
+     * @return the flags of {@code openDirectoryForFlock}: {@code O_RDONLY|O_DIRECTORY|O_CLOEXEC}
+     */
+    int directoryFlags() {
+        return oDirectory | O_CLOEXEC;
+    }
 }

@@ -21,6 +21,11 @@ class DelegatingLibC implements LibC {
     }
 
     @Override
+    public long read(int fd, byte[] buf, long count) {
+        return real.read(fd, buf, count);
+    }
+
+    @Override
     public int link(String existing, String newName) {
         return real.link(existing, newName);
     }

@@ -97,6 +97,16 @@ public final class JnrBackendProvider implements LockBackendProvider {
      * @return the primitive operations on jnr-posix
      * @throws IllegalStateException when {@link #availability()} is unusable, with its reason
      */
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: directories are opened and locked with real system calls
+     */
+    @Override
+    public boolean supportsDirectoryLock() {
+        return true;
+    }
+
     @Override
     public FileOps fileOps() {
         FileOps ops = Loaded.OPS;

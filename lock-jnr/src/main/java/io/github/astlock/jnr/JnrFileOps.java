@@ -50,11 +50,16 @@ final class JnrFileOps implements FileOps {
     private final POSIX posix;
     private final int createFlags;
     private final int flockFlags;
+    private final int readFlags;
+    private final int directoryFlags;
 
-    JnrFileOps(POSIX posix, int oWronly, int oCreat, int oExcl, int oNofollow, int oNonblock, int oCloexec) {
+    JnrFileOps(POSIX posix, int oWronly, int oCreat, int oExcl, int oNofollow, int oNonblock, int oCloexec,
+               int oDirectory) {
         this.posix = posix;
         this.createFlags = oWronly | oCreat | oExcl | oCloexec | oNofollow;
         this.flockFlags = oWronly | oCreat | oNofollow | oCloexec | oNonblock;
+        this.readFlags = oNofollow | oNonblock | oCloexec; // O_RDONLY is 0
+        this.directoryFlags = oDirectory | oCloexec;
     }
 
     /**
@@ -282,6 +287,69 @@ final class JnrFileOps implements FileOps {
             throw unexpected("open", path, null, e);
         }
         return new JnrFlockFile(this, fd, path);
+    }
+
+    @Override
+    public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
+        String p = nativePath("open", dir);
+        int fd;
+        try {
+            fd = posix.open(p, directoryFlags, 0);
+            if (fd < 0) {
+                throw fail("open", dir, null);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            throw unexpected("open", dir, null, e);
+        }
+        return new JnrFlockFile(this, fd, dir);
+    }
+
+    @Override
+    public byte[] read(Path path, int maxBytes) throws ErrnoException {
+        String p = nativePath("open", path);
+        int fd;
+        try {
+            fd = posix.open(p, readFlags, 0);
+            if (fd < 0) {
+                throw fail("open", path, null);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            throw unexpected("open", path, null, e);
+        }
+        try {
+            FileStat st = fstat(fd, path);
+            if (st.type() != FileType.REGULAR) {
+                throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
+                        "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);
+            }
+            byte[] buf = new byte[maxBytes];
+            int done = 0;
+            while (done < maxBytes) {
+                byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
+                long n;
+                try {
+                    n = posix.read(fd, chunk, (long) chunk.length);
+                    if (n < 0) {
+                        if (posix.errno() == Errno.EINTR.number()) {
+                            continue;
+                        }
+                        throw fail("read", path, null);
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    throw unexpected("read", path, null, e);
+                }
+                if (n == 0) {
+                    break;
+                }
+                if (done > 0) {
+                    System.arraycopy(chunk, 0, buf, done, (int) n);
+                }
+                done += (int) n;
+            }
+            return Arrays.copyOf(buf, done);
+        } finally {
+            closeFd(fd, path);
+        }
     }
 
     private static FileStat convert(jnr.posix.FileStat st) {

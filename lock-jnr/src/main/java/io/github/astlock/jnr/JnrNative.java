@@ -104,7 +104,11 @@ final class JnrNative {
             flags[i] = wanted[i].intValue();
         }
         int cloexec = OpenFlags.O_CLOEXEC.defined() ? OpenFlags.O_CLOEXEC.intValue() : LINUX_O_CLOEXEC;
-        JnrFileOps ops = new JnrFileOps(posix, flags[0], flags[1], flags[2], flags[3], flags[4], cloexec);
+        if (!OpenFlags.O_DIRECTORY.defined()) {
+            return Probe.unusable("jnr-constants does not define O_DIRECTORY for " + platform);
+        }
+        JnrFileOps ops = new JnrFileOps(posix, flags[0], flags[1], flags[2], flags[3], flags[4], cloexec,
+                OpenFlags.O_DIRECTORY.intValue());
         String problem;
         try {
             problem = selfCheck(ops);

@@ -14,6 +14,17 @@ import java.util.Set;
  * <p>It refuses FLOCK mode: {@link java.nio.channels.FileChannel#lock()} takes an
  * {@code fcntl(2)} record lock, which on Linux neither excludes nor is excluded by
  * {@code flock(2)}, so it would give no protection against Asterisk's {@code lockmode=flock}.
+ *
+ * <p>It cannot take the directory lock the native backends add around every mode (java.nio opens
+ * no directory descriptor, and its locks are {@code fcntl(2)}), so
+ * {@link #supportsDirectoryLock()} is {@code false}. What it still guarantees: Asterisk's
+ * LOCKFILE protocol, followed faithfully, excludes every party that follows it (Asterisk, other
+ * astlock processes, {@code dotlockfile}) as long as nobody removes a {@code .lock} that is not
+ * theirs; its release never removes a {@code .lock} it has not proved its own; a lost
+ * {@code .lock} is reported by {@code checkValid()} and {@code close()}. What it cannot
+ * guarantee: after Asterisk's blind unlock removed our {@code .lock}, another astlock process
+ * (of any backend) may get in while we still work. Use {@code jna} or {@code jnr} where Asterisk
+ * runs in the same spool.
  */
 public final class NioBackendProvider implements LockBackendProvider {
     /** This backend's id. */

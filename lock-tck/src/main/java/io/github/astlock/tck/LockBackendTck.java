@@ -20,7 +20,7 @@ package io.github.astlock.tck;
  * reason, and {@code MODE01} checks the refusal; a missing peer program skips its tests with an
  * install hint; every other skip or failure is the backend's.
  */
-public abstract class LockBackendTck extends CrashRules {
+public abstract class LockBackendTck extends ReliabilityRules {
     /** For subclasses. */
     protected LockBackendTck() {
     }

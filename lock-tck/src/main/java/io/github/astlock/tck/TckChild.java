@@ -24,7 +24,7 @@ import java.time.Duration;
  * <pre>
  * TckChild KITCLASS hold  MODE DIR TIMEOUT_MS      LOCK ... then wait for a line on stdin, then UNLOCK ...
  * TckChild KITCLASS try   MODE DIR TIMEOUT_MS      LOCK ... and, when locked, UNLOCK ... at once
- * TckChild KITCLASS count MODE DIR COUNTER N       N locked read-increment-write cycles, then DONE ...
+ * TckChild KITCLASS count MODE DIR COUNTER N [LOG] N locked read-increment-write cycles, then DONE ...; with LOG, "S pid"/"E pid" lines appended around each hold
  * TckChild KITCLASS race  MODE DIR X               per "go" line: one try with the dead-owner policy, HELD or MISS
  * </pre>
  *
@@ -85,9 +85,16 @@ public final class TckChild {
                 PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode)
                         .timeout(Duration.ofSeconds(30)).build(), backend);
                 int timeouts = 0;
+                HoldLog.Writer log = args.length > 6 ? HoldLog.writer(Path.of(args[6])) : null;
                 for (int i = 0; i < iterations; i++) {
                     try (PathLock lock = locker.lock(dir)) {
+                        if (log != null) {
+                            log.started();
+                        }
                         increment(counter);
+                        if (log != null) {
+                            log.ended();
+                        }
                     } catch (LockTimeoutException e) {
                         timeouts++;
                         i--;

@@ -47,6 +47,12 @@
  *          mode, KD-1) lose updates, one per overlap; the fixed width keeps
  *          the file a valid number that never exceeds the true count.
  *
+ *   countlog MODE DIR COUNTERFILE ITERATIONS LOGFILE
+ *          As count, and also appends "S <pid>" right after each lock and
+ *          "E <pid>" right before each unlock to LOGFILE (O_APPEND, one
+ *          write(2) per line), so the order of the lines is the order in
+ *          which holders entered and left.
+ *
  *   RESULT is one of SUCCESS(0) TIMEOUT(-1) PATH_NOT_FOUND(-2) FAILURE(-3).
  *   Options may appear anywhere; "--" ends option parsing.  Diagnostics go to
  *   stderr, protocol lines to stdout (flushed per line).  Usage errors exit 64.
@@ -570,6 +576,49 @@ static int cmd_count(const char *dir, const char *file, long iterations, long wa
 	return 0;
 }
 
+/* One "S <pid>\n" or "E <pid>\n" line, appended with a single write(2). */
+static int log_hold(int fd, char what)
+{
+	char line[48];
+	int n = snprintf(line, sizeof(line), "%c %ld\n", what, (long)getpid());
+
+	return write(fd, line, (size_t)n) == n ? 0 : -1;
+}
+
+static int cmd_countlog(const char *dir, const char *file, long iterations, const char *logfile)
+{
+	long i, timeouts = 0;
+	long long v;
+	int r, fd;
+
+	fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "%s: countlog: cannot open %s: %s\n", progname, logfile, strerror(errno));
+		return 3;
+	}
+	for (i = 0; i < iterations; i++) {
+		while ((r = peer_lock_path(dir)) == LOCK_TIMEOUT)
+			timeouts++;
+		if (r != LOCK_SUCCESS) {
+			fprintf(stderr, "%s: countlog: lock failed with %s (%d) at iteration %ld\n",
+				progname, result_name(r), r, i);
+			close(fd);
+			return 3;
+		}
+		if (log_hold(fd, 'S') < 0 || read_counter(file, &v) < 0 || write_counter(file, v + 1) < 0
+		    || log_hold(fd, 'E') < 0) {
+			peer_unlock_path(dir);
+			close(fd);
+			return 3;
+		}
+		peer_unlock_path(dir);
+	}
+	close(fd);
+	printf("DONE iterations=%ld timeouts=%ld\n", iterations, timeouts);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *pos[8];
@@ -684,6 +733,16 @@ int main(int argc, char **argv)
 		if (iters < 0)
 			die_usage("bad ITERATIONS", pos[4]);
 		return cmd_count(dir, pos[3], iters, wait_us);
+	}
+	if (strcmp(cmd, "countlog") == 0) {
+		long iters;
+
+		if (npos != 6)
+			die_usage("countlog takes MODE DIR COUNTERFILE ITERATIONS LOGFILE", NULL);
+		iters = parse_nonneg(pos[4], LONG_MAX);
+		if (iters < 0)
+			die_usage("bad ITERATIONS", pos[4]);
+		return cmd_countlog(dir, pos[3], iters, pos[5]);
 	}
 	die_usage("unknown command", cmd);
 	return EXIT_USAGE;

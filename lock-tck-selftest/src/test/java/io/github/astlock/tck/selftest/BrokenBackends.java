@@ -135,6 +135,60 @@ final class BrokenBackends {
 
     // ------------------------------------------------------------------ kit subjects (not run by Surefire)
 
+    /** Claims to lock directories, but its "lock" on a directory descriptor excludes nobody. */
+    static final class DirectoryLockExcludesNobody extends WrappedBackend {
+        @Override
+        public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
+            FlockFile fd = real().openDirectoryForFlock(dir);
+            return new FlockFile() {
+                @Override
+                public FileStat fstat() throws ErrnoException {
+                    return fd.fstat();
+                }
+
+                @Override
+                public boolean tryLockExclusive() {
+                    return true;
+                }
+
+                @Override
+                public void close() throws ErrnoException {
+                    fd.close();
+                }
+            };
+        }
+    }
+
+    /** rename(2) emulated by copying to a new file: the moved file is no longer the same inode. */
+    static final class CopyingRename extends WrappedBackend {
+        @Override
+        public void rename(Path from, Path to) throws ErrnoException {
+            byte[] content = real().read(from, 1 << 16);
+            real().createExclusive(to, 0644, content);
+            real().unlink(from);
+        }
+    }
+
+    /** Reads with a plain blocking, interruptible java.io/java.nio open: hangs on a FIFO. */
+    static final class BlockingRead extends WrappedBackend {
+        @Override
+        public byte[] read(Path path, int maxBytes) throws ErrnoException {
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                return in.readNBytes(maxBytes);
+            } catch (IOException e) {
+                throw new ErrnoException("read", path, null, Errno.fromException(e), e);
+            }
+        }
+    }
+
+    /** Never changes owners: a root holder leaves root's 0600 lock file behind. */
+    static final class NoChown extends WrappedBackend {
+        @Override
+        public void chownLike(Path file, Path like) {
+            // "best effort": silently does nothing
+        }
+    }
+
     /** The kit on the honest wrapper. */
     static class HonestSubject extends LockBackendTck {
         @Override
@@ -172,6 +226,38 @@ final class BrokenBackends {
         @Override
         protected LockBackendProvider createBackend() {
             return new InodeNumbersLost();
+        }
+    }
+
+    /** Kit subject. */
+    static class DirectoryLockExcludesNobodySubject extends LockBackendTck {
+        @Override
+        protected LockBackendProvider createBackend() {
+            return new DirectoryLockExcludesNobody();
+        }
+    }
+
+    /** Kit subject. */
+    static class CopyingRenameSubject extends LockBackendTck {
+        @Override
+        protected LockBackendProvider createBackend() {
+            return new CopyingRename();
+        }
+    }
+
+    /** Kit subject. */
+    static class BlockingReadSubject extends LockBackendTck {
+        @Override
+        protected LockBackendProvider createBackend() {
+            return new BlockingRead();
+        }
+    }
+
+    /** Kit subject. */
+    static class NoChownSubject extends LockBackendTck {
+        @Override
+        protected LockBackendProvider createBackend() {
+            return new NoChown();
         }
     }
 }

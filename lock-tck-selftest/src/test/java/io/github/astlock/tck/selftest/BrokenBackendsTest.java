@@ -103,4 +103,50 @@ class BrokenBackendsTest {
         assertCaught(o, "FL05_waiterNeverKeepsAnOrphan", "kept the orphaned inode");
         assertCaught(o, "SPI05_lstatAndStatAgreeWithAnIndependentReader", "ino of");
     }
+
+    @Test
+    void directoryLockThatExcludesNobodyIsCaught() {
+        String[] tests = {"XR01_asteriskOrphanNeverLetsTwoAstlockHoldersInFlock",
+            "XR02_asteriskBlindUnlockNeverLetsTwoAstlockHoldersInLockfile"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.DirectoryLockExcludesNobodySubject.class, tests);
+        assertCaught(o, "XR01_asteriskOrphanNeverLetsTwoAstlockHoldersInFlock", "J2 got the lock while J1 still held it");
+        assertCaught(o, "XR02_asteriskBlindUnlockNeverLetsTwoAstlockHoldersInLockfile",
+                "J2 got the lock while J1 still held it");
+    }
+
+    @Test
+    void renameThatChangesTheInodeIsCaughtByTheReleaseRace() {
+        String[] tests = {"XR03_releaseNeverRemovesAStrangersLock"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.CopyingRenameSubject.class, tests);
+        assertCaught(o, "XR03_releaseNeverRemovesAStrangersLock", "Asterisk's .lock");
+    }
+
+    @Test
+    void blockingReadIsCaughtByTheFifo() {
+        String[] tests = {"RL01_fifoInPlaceOfTheLockNeverBlocks"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.BlockingReadSubject.class, tests);
+        assertCaught(o, "RL01_fifoInPlaceOfTheLockNeverBlocks", "blocked on a FIFO");
+    }
+
+    @Test
+    void interruptibleBlockingReadIsCaughtByTheInterruptedClose() {
+        String[] tests = {"RL03_interruptedCloseReleases"};
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.BlockingReadSubject.class, tests);
+        assertCaught(o, "RL03_interruptedCloseReleases");
+    }
+
+    @Test
+    void missingChownIsCaughtByTheOwnershipRule() {
+        String[] tests = {"XR05_afterRootTheDirectoryOwnerLocksAtOnce"};
+        Map<String, String> honest = run(BrokenBackends.HonestSubject.class, tests);
+        org.junit.jupiter.api.Assumptions.assumeFalse(honest.get(tests[0]).startsWith("SKIPPED"),
+                "the ownership rule itself is skipped here: " + honest.get(tests[0]));
+        assertAllPass(BrokenBackends.HonestSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.NoChownSubject.class, tests);
+        assertCaught(o, "XR05_afterRootTheDirectoryOwnerLocksAtOnce", "the directory's owner could not lock");
+    }
 }

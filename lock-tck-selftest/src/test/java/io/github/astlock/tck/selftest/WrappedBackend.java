@@ -82,4 +82,29 @@ class WrappedBackend implements LockBackendProvider, FileOps {
     public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
         return real().openForFlock(path, permissions);
     }
+
+    @Override
+    public boolean supportsDirectoryLock() {
+        return real.supportsDirectoryLock();
+    }
+
+    @Override
+    public byte[] read(Path path, int maxBytes) throws ErrnoException {
+        return real().read(path, maxBytes);
+    }
+
+    @Override
+    public java.util.List<String> list(Path dir) throws ErrnoException {
+        return real().list(dir);
+    }
+
+    @Override
+    public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
+        return real().openDirectoryForFlock(dir);
+    }
+
+    @Override
+    public void chownLike(Path file, Path like) throws ErrnoException {
+        real().chownLike(file, like);
+    }
 }

@@ -1,0 +1,201 @@
+package io.github.astlock.internal;
+
+import io.github.astlock.LockException;
+import io.github.astlock.LockMode;
+import io.github.astlock.LockPathException;
+import io.github.astlock.LockTimeoutException;
+import io.github.astlock.spi.Errno;
+import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileOps;
+import io.github.astlock.spi.FileStat;
+import io.github.astlock.spi.FlockFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A second lock, among astlock users only, wrapped around one of Asterisk's protocols: an
+ * exclusive {@code flock(2)} on the folder's own directory descriptor, taken before the inner
+ * protocol's lock and released after it. Asterisk never opens, locks or unlinks the directory,
+ * so whatever Asterisk removes ({@code lock} on its flock unlock, {@code .lock} on its blind
+ * unlink), two astlock processes of one host never hold the folder at once; Asterisk itself is
+ * still excluded only by the inner protocol.
+ *
+ * <p>While the directory lock is held, no other astlock process of this host (using a backend
+ * that can lock directories) can be inside the inner protocol for this folder: not locking,
+ * not breaking a stale lock, not releasing. That makes every window in which {@code .lock} is
+ * briefly moved aside (release, stale breaking) invisible to them. The symbolic link, if the
+ * folder's name is one, is followed as everywhere else; after locking, the name must still
+ * lead to the locked directory, otherwise the attempt starts again on the new one, and a folder
+ * removed while waiting ends the wait with a {@link LockPathException}.
+ */
+public final class DirectoryLockProtocol implements LockProtocol {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryLockProtocol.class);
+
+    private final FileOps ops;
+    private final LockProtocol inner;
+
+    /**
+     * Creates an instance.
+     *
+     * @param ops   the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
+     * @param inner the Asterisk protocol to wrap
+     */
+    public DirectoryLockProtocol(FileOps ops, LockProtocol inner) {
+        this.ops = ops;
+        this.inner = inner;
+    }
+
+    @Override
+    public LockMode mode() {
+        return inner.mode();
+    }
+
+    /**
+     * Returns the wrapped protocol.
+     *
+     * @return the wrapped protocol
+     */
+    public LockProtocol inner() {
+        return inner;
+    }
+
+    @Override
+    public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
+        FlockFile guard = lockDirectory(dir, deadline, backoff);
+        Held held;
+        try {
+            backoff.reset();
+            held = inner.acquire(dir, deadline, backoff);
+        } catch (LockException | InterruptedException | RuntimeException | Error e) {
+            closeQuietly(guard);
+            throw e;
+        }
+        return new Held() {
+            @Override
+            public void checkValid() throws LockException {
+                held.checkValid();
+            }
+
+            @Override
+            public void release() throws LockException {
+                try {
+                    held.release();
+                } finally {
+                    try {
+                        guard.close();
+                    } catch (ErrnoException e) {
+                        LOG.debug("closing the directory descriptor of {} failed: {}", dir, e.getMessage());
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Runs {@code action} while holding the directory lock, waiting for it until
+     * {@code deadline}; for operations outside a held lock (breaking a stale lock).
+     *
+     * @param <T>      the result type
+     * @param dir      the directory
+     * @param deadline the deadline on the {@link System#nanoTime()} scale
+     * @param backoff  the pauses between attempts
+     * @param action   what to do while holding it
+     * @return the action's result
+     * @throws LockException        a timeout, or the action's failure
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public <T> T whileLocked(Path dir, long deadline, Backoff backoff, Action<T> action)
+            throws LockException, InterruptedException {
+        FlockFile guard = lockDirectory(dir, deadline, backoff);
+        try {
+            return action.run();
+        } finally {
+            closeQuietly(guard);
+        }
+    }
+
+    /**
+     * Something done under the directory lock.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface Action<T> {
+        /**
+         * Does it.
+         *
+         * @return the result
+         * @throws LockException on failure
+         */
+        T run() throws LockException;
+    }
+
+    private FlockFile lockDirectory(Path dir, long deadline, Backoff backoff)
+            throws LockException, InterruptedException {
+        while (true) {
+            FlockFile guard;
+            try {
+                guard = ops.openDirectoryForFlock(dir);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.DIRECTORY, e);
+            }
+            boolean keep = false;
+            try {
+                FileStat opened = guard.fstat();
+                boolean replaced = false;
+                while (!guard.tryLockExclusive()) {
+                    if (!backoff.pause(deadline)) {
+                        throw new LockTimeoutException(dir, mode(), backoff.elapsed(), describeHolder(opened));
+                    }
+                    if (!stillNamed(dir, opened)) {
+                        replaced = true;
+                        break;
+                    }
+                }
+                if (!replaced && stillNamed(dir, opened)) {
+                    keep = true;
+                    return guard;
+                }
+                LOG.debug("{} now names another directory than the one being locked; starting again", dir);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.DIRECTORY, e);
+            } finally {
+                if (!keep) {
+                    closeQuietly(guard);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the folder's name still leads to the directory we opened.
+     *
+     * @return {@code false} when it leads to another directory
+     * @throws LockPathException when the folder is gone
+     */
+    private boolean stillNamed(Path dir, FileStat opened) throws LockException, ErrnoException {
+        Optional<FileStat> now = ops.stat(dir);
+        if (now.isEmpty()) {
+            throw new LockPathException(dir, mode(), "the directory was removed while waiting for its lock: "
+                    + Errno.ENOENT, Errno.ENOENT, null);
+        }
+        return now.get().sameInode(opened);
+    }
+
+    private static String describeHolder(FileStat dirStat) {
+        List<Long> pids = ProcLocks.flockHolders(dirStat);
+        return "another astlock process " + (pids.isEmpty() ? "" : "(pid " + pids.get(0) + ") ")
+                + "holds or is waiting for the folder";
+    }
+
+    private static void closeQuietly(FlockFile f) {
+        try {
+            f.close();
+        } catch (ErrnoException e) {
+            LOG.debug("closing a directory descriptor failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.github.astlock.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.astlock.LockMode;
+import io.github.astlock.LockOptions;
+import io.github.astlock.LockTimeoutException;
+import io.github.astlock.PathLock;
+import io.github.astlock.PathLocker;
+import io.github.astlock.StalePolicy;
+import io.github.astlock.spi.Errno;
+import io.github.astlock.spi.ErrnoException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rules RL: reliability under accident and attack (SPEC.md, group RL): no hang on a FIFO, no
+ * busy loop on an unreadable lock, a release that survives an interrupt, a stale break that
+ * puts back what it must not remove.
+ */
+public abstract class ReliabilityRules extends ExclusionRules {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration HANG = Duration.ofSeconds(20);
+
+    /** For subclasses. */
+    protected ReliabilityRules() {
+    }
+
+    /**
+     * RL01: {@code read} of a FIFO (one swapped in place of {@code .lock}) fails at once instead
+     * of blocking, and a locker with a stale policy facing it times out as usual.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL01_fifoInPlaceOfTheLockNeverBlocks() throws Exception {
+        Path dotLock = dir.resolve(".lock");
+        Process mk = new ProcessBuilder("mkfifo", dotLock.toString()).start();
+        assertEquals(0, mk.waitFor(), "mkfifo failed");
+        ErrnoException e = assertTimeoutPreemptively(HANG, () -> assertThrows(ErrnoException.class,
+                () -> backend().fileOps().read(dotLock, 4096)), "read() blocked on a FIFO (opened without O_NONBLOCK?)");
+        assertTrue(e.getMessage().contains(dotLock.toString()), e.getMessage());
+        PathLocker locker = PathLocker.create(LockOptions.builder().mode(LockMode.LOCKFILE)
+                .timeout(TckEnvironment.timeout()).stalePolicy(StalePolicy.deadOwner()).build(), backend());
+        assertTimeoutPreemptively(HANG, () -> assertThrows(LockTimeoutException.class, () -> locker.lock(dir)),
+                "lock() with a stale policy blocked on a FIFO named .lock");
+        assertTimeoutPreemptively(HANG, () -> locker.status(dir), "status() blocked on a FIFO named .lock");
+    }
+
+    /**
+     * RL02: a {@code .lock} the caller cannot read, with a stale policy, is waited for with the
+     * usual pauses until the timeout, not retried in a busy loop.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL02_unreadableLockWithStalePolicyHonoursTheTimeout() throws Exception {
+        Path dotLock = dir.resolve(".lock");
+        try (PeerProcess ast = Peers.asterisk(0, "hold", LockMode.LOCKFILE, dir)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+            AtomicInteger reads = new AtomicInteger();
+            ExclusionRules.FaultBackend unreadable = new ExclusionRules.FaultBackend(backend(), null) {
+                @Override
+                public byte[] read(Path path, int maxBytes) throws ErrnoException {
+                    if (path.equals(dotLock)) {
+                        reads.incrementAndGet();
+                        throw new ErrnoException("open", path, Errno.EACCES);
+                    }
+                    return super.read(path, maxBytes);
+                }
+            };
+            PathLocker locker = PathLocker.create(LockOptions.builder().mode(LockMode.LOCKFILE)
+                    .timeout(TckEnvironment.timeout()).stalePolicy(StalePolicy.deadOwner()).build(), unreadable);
+            assertTimeoutPreemptively(HANG, () -> assertThrows(LockTimeoutException.class, () -> locker.lock(dir)),
+                    "lock() never ended on an unreadable .lock");
+            // With pauses of at least 1 ms the count is bounded by the timeout in ms; a busy loop
+            // reads many thousands of times.
+            assertTrue(reads.get() <= TckEnvironment.timeout().toMillis() + 10,
+                    "an unreadable .lock was read " + reads.get() + " times in " + TckEnvironment.timeout().toMillis()
+                            + " ms: retried at once instead of waiting between attempts");
+            ast.send("release");
+            ast.awaitLine("UNLOCK", START);
+        }
+    }
+
+    /**
+     * RL03: {@code checkValid()} and {@code close()} on an interrupted thread work: the lock is
+     * released on disk, no lock file is left, and the interrupt status is kept.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL03_interruptedCloseReleases() throws Exception {
+        for (LockMode mode : declaredModes()) {
+            PathLock lock = locker(mode, Duration.ZERO).lock(dir);
+            Thread.currentThread().interrupt();
+            try {
+                lock.checkValid();
+                lock.close();
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status must be kept");
+            } finally {
+                Thread.interrupted();
+            }
+            assertTrue(lock.isReleased(), mode + ": the handle must be released");
+            assertFalse(Files.exists(dir.resolve(".lock"), LinkOption.NOFOLLOW_LINKS),
+                    mode + ": .lock was left behind by a close() on an interrupted thread");
+            try (PeerProcess ast = Peers.asterisk(0, "try", mode.components().get(mode.components().size() - 1), dir)) {
+                assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), mode + ": " + ast.transcript());
+            }
+        }
+    }
+
+    /**
+     * RL04: stale breaking puts back a lock that was replaced between its judgement and its
+     * removal: Asterisk's fresh lock, made in that window by deterministic replay, survives, and
+     * the breaker does not get in.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL04_staleBreakPutsBackALockReplacedInTheWindow() throws Exception {
+        Path dotLock = dir.resolve(".lock");
+        List<PeerProcess> fresh = new ArrayList<>();
+        try (PeerProcess old = Peers.asterisk(0, "hold", LockMode.LOCKFILE, dir)) {
+            assertEquals("LOCK SUCCESS 0", old.awaitLine("LOCK", START), old.transcript());
+            Thread.sleep(1500); // .lock is now older than the policy's 1 s
+            AtomicBoolean fired = new AtomicBoolean();
+            ExclusionRules.FaultBackend replay = new ExclusionRules.FaultBackend(backend(), path -> {
+                if (path.equals(dotLock) && fired.compareAndSet(false, true)) {
+                    try (PeerProcess unlock = Peers.asterisk(0, "unlock", LockMode.LOCKFILE, dir)) {
+                        unlock.awaitLine("UNLOCK", START);
+                    }
+                    PeerProcess ast = Peers.asterisk(0, "hold", LockMode.LOCKFILE, dir);
+                    fresh.add(ast);
+                    assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), ast.transcript());
+                }
+            });
+            PathLocker breaker = PathLocker.create(LockOptions.builder().mode(LockMode.LOCKFILE)
+                    .timeout(TckEnvironment.timeout()).stalePolicy(StalePolicy.olderThan(Duration.ofSeconds(1)))
+                    .build(), replay);
+            assertThrows(LockTimeoutException.class, () -> breaker.lock(dir).close(),
+                    "the breaker got in although the stale lock had been replaced by a fresh one before it was moved");
+            assertTrue(fired.get(), "the replay did not happen: the breaker never moved .lock");
+            assertEquals(List.of(".lock"), names(dir), "exactly Asterisk's fresh .lock must remain");
+            PeerProcess ast = fresh.get(0);
+            ast.send("release");
+            assertEquals("UNLOCK 0", ast.awaitLine("UNLOCK", START));
+            assertFalse(Files.exists(dotLock, LinkOption.NOFOLLOW_LINKS));
+            old.send("release");
+        } finally {
+            fresh.forEach(PeerProcess::close);
+        }
+    }
+}
