@@ -45,15 +45,19 @@ public abstract class SpiContractRules extends TckSupport {
      * @return the errno name
      */
     private static String errnoOf(String call, Executable body) {
+        return errnoOf(call, "a POSIX error", body);
+    }
+
+    private static String errnoOf(String call, String expected, Executable body) {
         try {
             body.execute();
         } catch (ErrnoException e) {
             return e.errno().name();
         } catch (Throwable t) {
-            throw new AssertionError(rule() + ": " + call + " must fail with an ErrnoException carrying the POSIX "
-                    + "error, but threw " + t, t);
+            throw new AssertionError(rule() + ": " + call + " must fail with " + expected
+                    + " (an ErrnoException), but threw " + t, t);
         }
-        throw new AssertionError(rule() + ": " + call + " must fail with an ErrnoException, but it returned normally");
+        throw new AssertionError(rule() + ": " + call + " must fail with " + expected + ", but it returned normally");
     }
 
     /**
@@ -64,7 +68,7 @@ public abstract class SpiContractRules extends TckSupport {
      * @param expected the acceptable names, the first being the usual one
      */
     private static void assertErrno(String call, Executable body, String... expected) {
-        String got = errnoOf(call, body);
+        String got = errnoOf(call, String.join(" or ", expected), body);
         if (!List.of(expected).contains(got)) {
             throw new AssertionError(rule() + ": " + call + " must fail with " + String.join(" or ", expected)
                     + ", but failed with " + got);
@@ -814,6 +818,16 @@ public abstract class SpiContractRules extends TckSupport {
         }
     }
 
+    private static FileStat fstat(FlockFile f, Path opened, String when) {
+        try {
+            return f.fstat();
+        } catch (ErrnoException e) {
+            throw new AssertionError(rule() + ": fstat of the descriptor opened on " + opened + " failed " + when + " with "
+                    + e.errno().name() + "; the descriptor is still open, so fstat must ask it, not the path (" + e
+                    .getMessage() + ")", e);
+        }
+    }
+
     private static long toNanos(Object fileTime) {
         return ((java.nio.file.attribute.FileTime) fileTime).to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
@@ -865,14 +879,14 @@ public abstract class SpiContractRules extends TckSupport {
             FileStat opened = f.fstat();
             Path moved = dir.resolve("moved");
             Files.move(lock, moved);
-            FileStat afterMove = f.fstat();
+            FileStat afterMove = fstat(f, lock, "after the file was renamed to " + moved);
             check(afterMove.sameInode(opened), "fstat of the descriptor opened on " + lock + " after the file was "
                     + "renamed to " + moved + ": expected inode " + opened.identity() + ", was " + afterMove.identity()
                     + " (fstat must ask the descriptor, not the path)");
             Path stranger = Files.writeString(dir.resolve("stranger"), "another file");
             Files.move(stranger, lock);
             Files.delete(moved);
-            FileStat afterReplace = f.fstat();
+            FileStat afterReplace = fstat(f, lock, "after another file replaced its name and the old name was removed");
             FileStat named = lstat(lock);
             check(afterReplace.sameInode(opened) && !afterReplace.sameInode(named), "fstat of the descriptor opened "
                     + "on " + lock + " after another file replaced that name: expected the opened inode "

@@ -38,7 +38,46 @@ final class TckTimeout implements InvocationInterceptor {
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
                                     ExtensionContext context) throws Throwable {
-        bounded(invocation, call.getExecutable().getName(), context);
+        try {
+            bounded(invocation, call.getExecutable().getName(), context);
+        } catch (AssertionError | RuntimeException e) {
+            if (e.getClass().getName().startsWith("org.opentest4j.TestAbort")) {
+                throw e; // a skip, not a failure
+            }
+            throw explained(e, call.getExecutable().getName(), context);
+        }
+    }
+
+    /**
+     * Adds to a failure what a backend author needs to act on it: the rule's text from
+     * {@code SPEC.md}, the kit line that failed, and what the scratch directory holds.
+     */
+    private static AssertionError explained(Throwable e, String test, ExtensionContext context) {
+        StringBuilder m = new StringBuilder(String.valueOf(e.getMessage() == null ? e.toString()
+                : e instanceof AssertionError ? e.getMessage() : e.toString()));
+        int u = test.indexOf('_');
+        String rule = u > 0 ? test.substring(0, u) : test;
+        String text = SpecText.rule(rule);
+        m.append("\n  rule ").append(rule).append(text.isEmpty() ? "" : ": " + text);
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith(TckTimeout.class.getPackageName() + ".") && f.getFileName() != null
+                    && f.getFileName().endsWith("Rules.java")) {
+                m.append("\n  failed at ").append(f.getFileName()).append(':').append(f.getLineNumber());
+                break;
+            }
+        }
+        Object instance = context.getTestInstance().orElse(null);
+        if (instance instanceof TckSupport kit && kit.dir != null) {
+            m.append("\n  scratch directory ").append(kit.dir).append(" holds ");
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(kit.dir)) {
+                m.append(s.map(p -> p.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList()));
+            } catch (java.io.IOException | RuntimeException x) {
+                m.append("(cannot list: ").append(x).append(')');
+            }
+        }
+        AssertionError out = new AssertionError(m.toString(), e);
+        out.setStackTrace(e.getStackTrace());
+        return out;
     }
 
     @Override
