@@ -94,7 +94,7 @@ class MisbehavingBackendsTest {
         String[] tests = {"OPS06_fstatDescribesTheOpenFileNotThePath"};
         assertAllPass(BrokenBackends.HonestSubject.class, tests);
         Map<String, String> o = run(MisbehavingBackends.FstatOfPathSubject.class, tests);
-        assertCaught(o, tests[0], "OPS06:", "fstat of the descriptor", "expected inode");
+        assertCaught(o, tests[0], "OPS06:", "fstat of the descriptor", "not the path", "rule OPS06: `fstat` MUST describe the open descriptor");
     }
 
     @Test
