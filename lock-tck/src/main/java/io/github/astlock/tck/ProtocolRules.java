@@ -276,7 +276,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertDescribes(e, dir, LockMode.FLOCK, null);
         assertEquals(before, names(dir), "nothing created or removed");
         assertTrue(Files.exists(entry, LinkOption.NOFOLLOW_LINKS), "the entry is untouched");
-        assertNoDescriptorLeak(fds, "no descriptor leaked");
+        assertNoDescriptorLeak(fds, "the refused FLOCK lock of " + dir + " (lock file " + entry + ", " + reason + ")");
     }
 
     /**
@@ -346,7 +346,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertFalse(lock.isValid());
         LockLostException e = assertThrows(LockLostException.class, lock::close);
         assertDescribes(e, dir, LockMode.FLOCK, null);
-        assertNoDescriptorLeak(fds, "descriptor closed");
+        assertNoDescriptorLeak(fds, "the release of a FLOCK lock on " + dir + " whose file was replaced while held");
     }
 
     /**
@@ -465,7 +465,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         try (FlockFile probe = backend().fileOps().openForFlock(dir.resolve("lock"), 0600)) {
             assertTrue(probe.tryLockExclusive(), "the flock taken first must have been released");
         }
-        assertNoDescriptorLeak(fds, "a failed BOTH lock");
+        assertNoDescriptorLeak(fds, "a BOTH lock of " + dir + " that timed out on its second lock");
         assertEquals(List.of(".lock", "lock"), names(dir));
     }
 
@@ -566,7 +566,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertDescribes(e, dir, LockMode.LOCKFILE, null);
         assertTrue(flag.get(), "interrupt status restored");
         assertEquals(List.of(".lock"), names(dir), "no temporary file left");
-        assertNoDescriptorLeak(fds, "the operation");
+        assertNoDescriptorLeak(fds, "a LOCKFILE wait on " + dir + " ended by an interrupt");
     }
 
     /** API05: a negative timeout is rejected naming the field. */
