@@ -687,7 +687,7 @@ public abstract class SpiContractRules extends TckSupport {
         start.countDown();
         for (Thread w : workers) {
             w.join(TckEnvironment.testLimit().toMillis());
-            check(!w.isAlive(), w.getName() + " did not finish; backend calls running: " + Watchdog.inProgress());
+            check(!w.isAlive(), w.getName() + " did not finish; backend calls running: " + Watchdog.inProgress(TckTimeout.currentTest()));
         }
         check(wrong.isEmpty(), "FileOps used by " + threads + " threads at once gave wrong answers (state shared "
                 + "between calls?) in " + calls.get() + " calls; first ones: " + List.copyOf(wrong));

@@ -108,39 +108,67 @@ final class TckTimeout implements InvocationInterceptor {
         Thread runner = new Thread(task, "astlock-tck " + what);
         runner.setDaemon(true);
         runner.start();
+        long deadline = System.nanoTime() + limit.toNanos();
+        long primitiveLimit = primitiveLimit().toMillis();
         try {
-            task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    task.get(100, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    String stuck = Watchdog.runningLongerThan(test, primitiveLimit);
+                    if (stuck != null) {
+                        throw stuck(what, stuck, primitiveLimit, runner);
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        throw timedOut(what, test, limit, runner);
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             throw e.getCause();
-        } catch (TimeoutException e) {
-            throw timedOut(what, limit, runner);
         } catch (InterruptedException e) {
             runner.interrupt();
             throw e;
         }
     }
 
-    private static AssertionError timedOut(String what, Duration limit, Thread runner) {
+    /**
+     * The longest one primitive call may take before its test fails: a single system call
+     * returns in microseconds, so this only catches calls that block or retry.
+     */
+    private static Duration primitiveLimit() {
+        Duration twice = TckEnvironment.timeout().plus(TckEnvironment.timeoutSlack()).multipliedBy(2);
+        Duration floor = Duration.ofSeconds(5);
+        return twice.compareTo(floor) > 0 ? twice : floor;
+    }
+
+    private static AssertionError stuck(String what, String call, long limit, Thread runner) {
+        return withStack(new AssertionError(what + " is blocked in the backend call " + call + ", longer than "
+                + limit + " ms: a primitive must return at once (tryLockExclusive is flock(2) with LOCK_NB; "
+                + "waiting and retrying are the core's job)"), runner);
+    }
+
+    private static AssertionError withStack(AssertionError error, Thread runner) {
+        Throwable stack = new Throwable("where the abandoned test thread '" + runner.getName() + "' stood");
+        stack.setStackTrace(runner.getStackTrace());
+        error.initCause(stack);
+        runner.interrupt();
+        return error;
+    }
+
+    private static AssertionError timedOut(String what, String test, Duration limit, Thread runner) {
         StackTraceElement[] where = runner.getStackTrace();
-        List<String> own = Watchdog.inProgress(runner);
-        List<String> all = Watchdog.inProgress();
+        List<String> calls = Watchdog.inProgress(test);
         StringBuilder m = new StringBuilder();
         m.append(what).append(" did not end within ").append(limit.toMillis()).append(" ms (")
                 .append(TckEnvironment.TEST_LIMIT_MS).append(")");
-        if (!own.isEmpty()) {
-            m.append("; it is blocked in the backend call ").append(own.get(own.size() - 1))
-                    .append(": a primitive must return at once (tryLockExclusive is flock(2) with LOCK_NB)");
-        } else if (!all.isEmpty()) {
-            m.append("; backend calls still running: ").append(all);
+        if (!calls.isEmpty()) {
+            m.append("; backend calls still running: ").append(calls);
         } else {
             m.append("; no backend call was running; the test thread stood at ")
                     .append(where.length == 0 ? "(unknown)" : where[0]);
         }
-        AssertionError error = new AssertionError(m.toString());
-        Throwable stack = new Throwable("where the abandoned test thread '" + runner.getName() + "' stood");
-        stack.setStackTrace(where);
-        error.initCause(stack);
-        runner.interrupt();
-        return error;
+        return withStack(new AssertionError(m.toString()), runner);
     }
 }

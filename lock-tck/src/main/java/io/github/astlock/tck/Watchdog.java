@@ -29,7 +29,11 @@ final class Watchdog {
     }
 
     /** One primitive call in progress. */
-    private record Call(String description, Thread thread, long startNanos) {
+    private record Call(String description, Thread thread, long startNanos, String test) {
+        long millis() {
+            return (System.nanoTime() - startNanos) / 1_000_000;
+        }
+
         String describe() {
             return description + " (on thread '" + thread.getName() + "', running for "
                     + (System.nanoTime() - startNanos) / 1_000_000 + " ms)";
@@ -59,27 +63,31 @@ final class Watchdog {
     }
 
     /**
-     * Returns descriptions of the primitive calls running now, oldest first.
+     * Returns descriptions of the primitive calls a kit test is in now, on any thread it started,
+     * oldest first.
      *
-     * @return descriptions of the primitive calls running now, oldest first
+     * @param test the name of the kit test method
+     * @return the calls, oldest first
      */
-    static List<String> inProgress() {
-        List<Map.Entry<Long, Call>> calls = new ArrayList<>(IN_PROGRESS.entrySet());
-        calls.sort(Map.Entry.comparingByKey());
-        return calls.stream().map(e -> e.getValue().describe()).collect(Collectors.toList());
+    static List<String> inProgress(String test) {
+        return calls(test).stream().map(Call::describe).collect(Collectors.toList());
     }
 
     /**
-     * Returns descriptions of the primitive calls running now on one thread.
+     * Returns the longest-running primitive call of a kit test, if it has run longer than a limit.
      *
-     * @param thread the thread
-     * @return the calls it is in, outermost first
+     * @param test  the name of the kit test method
+     * @param limit the limit in milliseconds
+     * @return its description, or {@code null}
      */
-    static List<String> inProgress(Thread thread) {
+    static String runningLongerThan(String test, long limit) {
+        return calls(test).stream().filter(c -> c.millis() > limit).findFirst().map(Call::describe).orElse(null);
+    }
+
+    private static List<Call> calls(String test) {
         List<Map.Entry<Long, Call>> calls = new ArrayList<>(IN_PROGRESS.entrySet());
         calls.sort(Map.Entry.comparingByKey());
-        return calls.stream().filter(e -> e.getValue().thread() == thread).map(e -> e.getValue().describe())
-                .collect(Collectors.toList());
+        return calls.stream().map(Map.Entry::getValue).filter(c -> c.test().equals(test)).collect(Collectors.toList());
     }
 
     /** What to do with a result before it is returned. */
@@ -102,7 +110,7 @@ final class Watchdog {
             long id = label == null ? -1 : IDS.incrementAndGet();
             if (label != null) {
                 IN_PROGRESS.put(id, new Call(label + ": " + m.getName() + "(" + arguments(m, args) + ")",
-                        Thread.currentThread(), System.nanoTime()));
+                        Thread.currentThread(), System.nanoTime(), TckTimeout.currentTest()));
             }
             try {
                 return after.map(m, args, m.invoke(target, args));
