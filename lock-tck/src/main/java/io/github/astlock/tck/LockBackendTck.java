@@ -20,7 +20,7 @@ package io.github.astlock.tck;
  * reason, and {@code MODE01} checks the refusal; a missing peer program skips its tests with an
  * install hint; every other skip or failure is the backend's.
  *
- * <p>Every test is bounded by {@code astlock.tck.testLimitMs} (30 s by default): a backend call
+ * <p>Every test is bounded by {@code astlock.tck.testLimitMs} (120 s by default): a backend call
  * that blocks fails its test, naming the call and the path, instead of hanging the build. A
  * failure names the rule (with its text from {@code SPEC.md}), the call, the path, and expected
  * and actual values. Child JVMs get this JVM's {@code astlock.*} system properties; override

@@ -30,7 +30,7 @@ public final class TckEnvironment {
     /** How long any single child process may run before it is killed, in ms (default 60000). */
     public static final String PROCESS_LIMIT_MS = "astlock.tck.processLimitMs";
 
-    /** How long any single kit test (or its set-up or clean-up) may run before it fails, in ms (default 30000). */
+    /** How long any single kit test (or its set-up or clean-up) may run before it fails, in ms (default 120000). */
     public static final String TEST_LIMIT_MS = "astlock.tck.testLimitMs";
 
     /** Rounds of two processes racing to break the same stale lock (default 1000). */
@@ -148,6 +148,6 @@ public final class TckEnvironment {
      * @return the longest a single kit test may run
      */
     public static Duration testLimit() {
-        return Duration.ofMillis(number(TEST_LIMIT_MS, 30_000, 100));
+        return Duration.ofMillis(number(TEST_LIMIT_MS, 120_000, 100));
     }
 }

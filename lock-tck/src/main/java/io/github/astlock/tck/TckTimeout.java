@@ -166,9 +166,19 @@ final class TckTimeout implements InvocationInterceptor {
         if (!calls.isEmpty()) {
             m.append("; backend calls still running: ").append(calls);
         } else {
-            m.append("; no backend call was running; the test thread stood at ")
-                    .append(where.length == 0 ? "(unknown)" : where[0]);
+            m.append("; no backend call was running; the test thread waited in ").append(kitFrame(where));
         }
         return withStack(new AssertionError(m.toString()), runner);
+    }
+
+    /** The innermost frame of the kit or the library, which says what the test waited for. */
+    private static String kitFrame(StackTraceElement[] where) {
+        for (StackTraceElement f : where) {
+            if (f.getClassName().startsWith("io.github.astlock.") && !f.getClassName().equals(TckTimeout.class.getName())) {
+                return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName()
+                        + " (" + f.getFileName() + ":" + f.getLineNumber() + ")";
+            }
+        }
+        return where.length == 0 ? "(unknown)" : where[0].toString();
     }
 }
