@@ -35,6 +35,8 @@ public final class LockBackends {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockBackends.class);
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    /** Provider classes being described on this thread, to stop a provider that recurses into discovery. */
+    private static final ThreadLocal<Set<String>> DESCRIBING = ThreadLocal.withInitial(java.util.HashSet::new);
     private static final String HINT = "add one backend jar to the class path or module path: "
             + "io.github.astlock:lock-jna or io.github.astlock:lock-jnr (both modes), "
             + "or io.github.astlock:lock-nio (LOCKFILE only, no native code)";
@@ -109,7 +111,7 @@ public final class LockBackends {
                     order.add(c);
                 }
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
             order.clear(); // a provider failed while describing itself: fall back to the full inspection
         }
         for (LockBackendProvider c : order) {
@@ -210,28 +212,40 @@ public final class LockBackends {
                     break;
                 }
                 p = it.next();
-            } catch (ServiceConfigurationError e) {
+            } catch (Throwable e) {
                 broken.add(broken("unknown", e));
                 continue;
             }
             String className;
             try {
                 className = p.type().getName();
-            } catch (ServiceConfigurationError | LinkageError e) {
+            } catch (Throwable e) {
                 broken.add(broken("unknown", e));
                 continue;
             }
             try {
                 candidates.add(p.get());
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                // any Throwable, a StackOverflowError of a recursing constructor included: one
+                // provider must never break discovery for the others
                 broken.add(broken(className, e));
             }
         }
     }
 
-    /** Asks one provider for its id, priority, availability and modes; never throws. */
+    /**
+     * Asks one provider for its id, priority, availability and modes; never throws. Whatever a
+     * provider throws (any {@link Throwable}, a {@link StackOverflowError} included) makes it an
+     * unusable entry. A provider whose {@code availability()} asks discovery again and so reaches
+     * itself on the same thread is reported unusable at once instead of recursing.
+     */
     private static BackendInfo describe(LockBackendProvider provider) {
         String className = provider.getClass().getName();
+        Set<String> active = DESCRIBING.get();
+        if (!active.add(className)) {
+            return unusable(className, "its availability() asked backend discovery for itself; a backend that "
+                    + "delegates must create its delegate directly (see LockBackendProvider)");
+        }
         try {
             String id = provider.id().toLowerCase(Locale.ROOT);
             Availability a = provider.availability();
@@ -240,11 +254,16 @@ public final class LockBackends {
             }
             return new BackendInfo(id, className, provider.priority(), a, Set.copyOf(provider.supportedModes()),
                     Optional.of(provider));
-        } catch (RuntimeException | LinkageError e) {
-            return new BackendInfo(className, className, Integer.MIN_VALUE,
-                    Availability.unusable("provider failed while describing itself: " + e), Set.of(),
-                    Optional.empty());
+        } catch (Throwable e) {
+            return unusable(className, "provider failed while describing itself: " + e);
+        } finally {
+            active.remove(className);
         }
+    }
+
+    private static BackendInfo unusable(String className, String why) {
+        return new BackendInfo(className, className, Integer.MIN_VALUE, Availability.unusable(why), Set.of(),
+                Optional.empty());
     }
 
     private static BackendInfo broken(String className, Throwable e) {
@@ -254,7 +273,6 @@ public final class LockBackends {
         }
         String why = "cannot be instantiated: " + e.getMessage()
                 + (root != e ? " (caused by " + root + ")" : "");
-        return new BackendInfo(className, className, Integer.MIN_VALUE, Availability.unusable(why), Set.of(),
-                Optional.empty());
+        return unusable(className, why);
     }
 }

@@ -84,6 +84,43 @@ class BackendDiscoveryTest {
         @Override public Availability availability() { throw new IllegalStateException("cannot tell"); }
     }
 
+    /** Delegates to the unusable "native" backend by asking discovery for it, so discovery reaches it again. */
+    public static final class Recursing extends Base {
+        static volatile ClassLoader loader;
+        @Override public String id() { return "recursing"; }
+        @Override public int priority() { return 100; }
+        @Override public Availability availability() {
+            return LockBackends.select(loader, "native").availability();
+        }
+    }
+
+    /** Its availability check overflows the stack on its own. */
+    public static final class Overflowing extends Base {
+        @Override public String id() { return "overflowing"; }
+        @Override public int priority() { return 100; }
+        @Override public Availability availability() { return depth(0); }
+        private static Availability depth(int n) {
+            Availability a = depth(n + 1);
+            return n < 0 ? a : null;
+        }
+    }
+
+    /** Its availability check throws an Error, not an exception. */
+    public static final class ErrorAvailability extends Base {
+        @Override public String id() { return "erroravail"; }
+        @Override public int priority() { return 100; }
+        @Override public Availability availability() { throw new NoClassDefFoundError("com/example/Native"); }
+    }
+
+    /** Its constructor throws an Error that is not a LinkageError. */
+    public static final class ErrorConstructor extends Base {
+        public ErrorConstructor() {
+            throw new AssertionError("assertion in constructor");
+        }
+        @Override public String id() { return "errorctor"; }
+        @Override public int priority() { return 100; }
+    }
+
     private ClassLoader loaderWith(String... classNames) throws IOException {
         Path services = tmp.resolve("META-INF/services");
         Files.createDirectories(services);
@@ -191,5 +228,38 @@ class BackendDiscoveryTest {
     void unusableInstanceCannotBackALocker() {
         assertThrows(BackendSelectionException.class, () -> PathLocker.create(LockOptions.defaults(), new Unusable()));
         assertFalse(new Unusable().availability().usable());
+    }
+
+    @Test
+    void anyThrowableFromOneProviderLeavesTheOthersUsable() throws IOException {
+        ClassLoader loader = loaderWith(Recursing.class.getName(), Overflowing.class.getName(),
+                ErrorAvailability.class.getName(), ErrorConstructor.class.getName(), Unusable.class.getName(),
+                Alpha.class.getName());
+        Recursing.loader = loader;
+        List<BackendInfo> found = LockBackends.list(loader);
+        assertEquals(6, found.size(), found.toString());
+        assertEquals("alpha", found.get(0).id(), found.toString());
+        assertEquals(1, found.stream().filter(BackendInfo::usable).count(), found.toString());
+        String all = found.toString();
+        assertTrue(all.contains("StackOverflowError"), all);
+        assertTrue(all.contains("com/example/Native"), all);
+        assertTrue(all.contains("assertion in constructor"), all);
+        assertTrue(all.contains(Recursing.class.getName()), all);
+        assertEquals("alpha", LockBackends.select(loader, null).id());
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> LockBackends.select(loader, "recursing"));
+        assertTrue(e.getMessage().contains("recursing"), e.getMessage());
+    }
+
+    @Test
+    void aDelegateAskingDiscoveryForItselfIsStoppedAtOnce() throws IOException {
+        ClassLoader loader = loaderWith(Recursing.class.getName(), Unusable.class.getName());
+        Recursing.loader = loader;
+        List<BackendInfo> found = LockBackends.list(loader);
+        BackendInfo recursing = found.stream().filter(b -> b.className().equals(Recursing.class.getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("not listed: " + found));
+        assertFalse(recursing.usable(), recursing.toString());
+        assertFalse(recursing.availability().reason().contains("StackOverflowError"),
+                "the recursion must be stopped before the stack overflows: " + recursing.availability().reason());
     }
 }

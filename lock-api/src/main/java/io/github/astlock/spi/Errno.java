@@ -152,8 +152,8 @@ public record Errno(String name, int number, String message) {
 
     /**
      * Recovers the error behind a java.nio exception: the JDK reports {@code EEXIST},
-     * {@code ENOENT} and {@code EACCES} as dedicated exception types and every other error with the
-     * C library's text as the {@link java.nio.file.FileSystemException#getReason() reason}.
+     * {@code ENOENT}, {@code EACCES} and {@code ENOTDIR} as dedicated exception types and every
+     * other error with the C library's text as the {@link java.nio.file.FileSystemException#getReason() reason}.
      *
      * @param e the exception thrown by a {@link java.nio.file.Files} method
      * @return the error
@@ -167,6 +167,9 @@ public record Errno(String name, int number, String message) {
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return EACCES;
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return ENOTDIR; // thrown without a reason text, for example by Files.list on a file
         }
         if (e instanceof java.nio.file.FileSystemException) {
             return fromMessage(((java.nio.file.FileSystemException) e).getReason());

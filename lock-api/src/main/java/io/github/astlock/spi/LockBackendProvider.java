@@ -12,6 +12,16 @@ import java.util.Set;
  * <p>The constructor must be cheap and must not fail because a native library is missing:
  * report that through {@link #availability()} instead. Protocol logic never lives in a backend;
  * run the {@code lock-tck} kit to prove a backend compatible.
+ *
+ * <p><b>A backend that delegates to another</b> (for example one that adds tracing around
+ * {@code jna}) creates its delegate directly, with the delegate's public provider class
+ * ({@code new io.github.astlock.jna.JnaBackendProvider()}), and reports the delegate's
+ * availability as its own. It must not ask {@link io.github.astlock.LockBackends} for the delegate
+ * from its constructor or from {@link #id()}, {@link #priority()}, {@link #availability()} or
+ * {@link #supportedModes()}: discovery calls those methods, so it would reach the delegating
+ * backend again. Discovery survives such a provider and lists it as unusable, with the reason.
+ * When the delegate must be found by id at run time, iterate
+ * {@code ServiceLoader.load(LockBackendProvider.class)} and skip your own class.
  */
 public interface LockBackendProvider {
 
@@ -33,7 +43,8 @@ public interface LockBackendProvider {
 
     /**
      * Whether the backend can run in this JVM, checked once and cached by the implementation.
-     * Must not throw.
+     * Must not throw; whatever it throws all the same (an {@link Error} included) makes
+     * discovery list the backend as unusable, naming what was thrown.
      *
      * @return the availability with a reason
      */

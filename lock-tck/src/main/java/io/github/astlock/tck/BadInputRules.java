@@ -46,7 +46,7 @@ public abstract class BadInputRules extends ProtocolRules {
             T e = assertThrows(type, () -> attempt.run(mode), mode.toString());
             assertDescribes(e, target, mode, errno);
             assertEquals(before, names(watched), "nothing may be left on disk in " + mode);
-            assertNoDescriptorLeak(fds, "no descriptor may leak in " + mode);
+            assertNoDescriptorLeak(fds, "the refused " + mode + " lock of " + target);
         }
     }
 
@@ -114,7 +114,7 @@ public abstract class BadInputRules extends ProtocolRules {
         int fds = openDescriptors();
         assertEquals(AstLockResult.FAILURE, facade.lockPath(bad));
         assertEquals(List.of(), names(dir));
-        assertNoDescriptorLeak(fds, "the operation");
+        assertNoDescriptorLeak(fds, "lockPath of a path containing NUL");
     }
 
     /**

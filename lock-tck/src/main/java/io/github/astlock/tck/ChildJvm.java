@@ -15,7 +15,9 @@ import java.util.jar.Manifest;
 /**
  * Starts the backend under test in a child JVM on the same class path, running {@link TckChild}.
  * The child builds the backend with the same factory method as the test, so a backend that is
- * not registered for discovery is tested as well.
+ * not registered for discovery is tested as well. The child gets this JVM's {@code astlock.*}
+ * system properties and those the kit class names in
+ * {@link TckSupport#childJvmSystemProperties()}, each with this JVM's value.
  */
 public final class ChildJvm {
     private ChildJvm() {
@@ -61,6 +63,7 @@ public final class ChildJvm {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
+        inheritedProperties(kit).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(TckChild.class.getName());
@@ -70,6 +73,38 @@ public final class ChildJvm {
         cmd.add(dir.toString());
         cmd.addAll(List.of(more));
         return cmd;
+    }
+
+    /**
+     * The system properties a child of a kit class inherits: every {@code astlock.*} one and
+     * those the kit class asks for, with this JVM's values.
+     *
+     * @param kit the concrete kit class
+     * @return property names and values, sorted by name
+     */
+    static java.util.SortedMap<String, String> inheritedProperties(Class<?> kit) {
+        Set<String> wanted = new LinkedHashSet<>();
+        wanted.add("astlock.*");
+        if (TckSupport.class.isAssignableFrom(kit)) {
+            try {
+                var ctor = kit.getDeclaredConstructor();
+                ctor.setAccessible(true);
+                wanted.addAll(((TckSupport) ctor.newInstance()).childJvmSystemProperties());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new AssertionError("cannot ask " + kit.getName() + " which system properties its child JVMs "
+                        + "need (a kit class needs a no-argument constructor): " + e, e);
+            }
+        }
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            for (String w : wanted) {
+                boolean match = w.endsWith(".*") ? name.startsWith(w.substring(0, w.length() - 1)) : name.equals(w);
+                if (match) {
+                    out.put(name, System.getProperty(name));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -60,7 +60,7 @@ public abstract class CrashRules extends CrossProcessRules {
     }
 
     private static FileStat lstat(TckSupport kit, Path p) throws Exception {
-        return kit.backend().fileOps().lstat(p).orElseThrow();
+        return kit.backend().fileOps().lstat(p).orElseThrow(() -> new AssertionError("lstat(" + p + ") is empty: no such file"));
     }
 
     /**
@@ -106,8 +106,8 @@ public abstract class CrashRules extends CrossProcessRules {
         assertThrows(LockTimeoutException.class, () -> locker(LockMode.LOCKFILE, TckEnvironment.timeout()).lock(dir));
         LockStatus status = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir);
         assertTrue(status.isHeld());
-        LockHolder h = status.lockfile().orElseThrow();
-        assertEquals(pid, h.owner().orElseThrow().pid(), status.describe());
+        LockHolder h = status.lockfile().orElseThrow(() -> new AssertionError("status of " + dir + " shows no LOCKFILE holder: " + status.describe()));
+        assertEquals(pid, h.owner().orElseThrow(() -> new AssertionError("the holder of " + dir + "/.lock has no owner record: " + status.describe())).pid(), status.describe());
         assertEquals(LockOwner.Liveness.DEAD, h.liveness(), status.describe());
         assertTrue(status.describe().contains("pid " + pid) && status.describe().contains("GONE"), status.describe());
     }
@@ -125,7 +125,8 @@ public abstract class CrashRules extends CrossProcessRules {
         }
         try (PathLock lock = locker(LockMode.LOCKFILE, TckEnvironment.timeout(), StalePolicy.deadOwner()).lock(dir)) {
             assertTrue(lock.isValid());
-            LockOwner owner = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir).lockfile().orElseThrow().owner().orElseThrow();
+            LockOwner owner = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir).lockfile().flatMap(LockHolder::owner)
+                    .orElseThrow(() -> new AssertionError("status of " + dir + " shows no owner record of .lock"));
             assertEquals(ProcessHandle.current().pid(), owner.pid(), "the new .lock is ours");
         }
         assertEquals(List.of(), names(dir), "the stale lock was removed, not left aside");
@@ -221,7 +222,8 @@ public abstract class CrashRules extends CrossProcessRules {
         assertThrows(LockTimeoutException.class,
                 () -> locker(LockMode.LOCKFILE, TckEnvironment.timeout(), StalePolicy.deadOwner()).lock(dir));
         assertTrue(before.sameInode(lstat(this, dir.resolve(".lock"))), "Asterisk's lock must stay");
-        LockHolder h = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir).lockfile().orElseThrow();
+        LockHolder h = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir).lockfile()
+                .orElseThrow(() -> new AssertionError("status of " + dir + " shows no LOCKFILE holder"));
         assertTrue(h.owner().isEmpty());
         assertEquals(LockOwner.Liveness.UNKNOWN, h.liveness());
         assertTrue(h.describe().contains("unknown owner"), h.describe());
@@ -283,7 +285,7 @@ public abstract class CrashRules extends CrossProcessRules {
                 LockStatus s = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir);
                 LockHolder h = (mode == LockMode.LOCKFILE ? s.lockfile() : s.flock()).orElseThrow(() ->
                         new AssertionError(mode + " holder not seen: " + s.describe()));
-                assertEquals(child.process().pid(), h.pid().orElseThrow(), s.describe());
+                assertEquals(child.process().pid(), h.pid().orElseThrow(() -> new AssertionError("status names no pid: " + s.describe())), s.describe());
                 assertEquals(LockOwner.Liveness.ALIVE, h.liveness(), s.describe());
                 assertTrue(h.age().toMillis() < 60_000, s.describe());
                 child.send("release");
@@ -304,12 +306,12 @@ public abstract class CrashRules extends CrossProcessRules {
         Path temp = Files.createFile(dir.resolve(".lock-00c0ffee"));
         Files.createLink(dir.resolve(".lock-00000001"), dir.resolve(".lock"));
         LockStatus s = locker(LockMode.LOCKFILE, Duration.ZERO).status(dir);
-        LockHolder h = s.lockfile().orElseThrow();
+        LockHolder h = s.lockfile().orElseThrow(() -> new AssertionError("status of " + dir + " shows no LOCKFILE holder: " + s.describe()));
         assertTrue(h.owner().isEmpty());
         assertEquals(LockOwner.Liveness.UNKNOWN, h.liveness());
         assertEquals(2, s.leftovers().size(), s.describe());
         assertEquals(2, s.leftovers().stream().filter(f -> f.path().getFileName().toString().equals(".lock-00000001"))
-                .findFirst().orElseThrow().links(), "a temp linked to .lock shows 2 links");
+                .findFirst().orElseThrow(() -> new AssertionError("status lists no leftover temporary file: " + s.describe())).links(), "a temp linked to .lock shows 2 links");
         assertTrue(s.leftovers().stream().anyMatch(f -> f.path().equals(temp) && !f.ours()));
         assertTrue(s.describe().contains("unknown owner"), s.describe());
     }

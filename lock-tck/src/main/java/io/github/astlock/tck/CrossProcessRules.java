@@ -148,10 +148,7 @@ public abstract class CrossProcessRules extends BadInputRules {
             for (int i = 0; i < asteriskWorkers; i++) {
                 all.add(Peers.asterisk(5, "count", mode, dir, counter.toString(), Integer.toString(iterations)));
             }
-            for (PeerProcess p : all) {
-                p.awaitLine("DONE", TckEnvironment.processLimit());
-                assertEquals(0, p.awaitExit(START), p.transcript());
-            }
+            PeerProcess.awaitAll(all, "DONE", TckEnvironment.processLimit());
         } finally {
             all.forEach(PeerProcess::close);
         }

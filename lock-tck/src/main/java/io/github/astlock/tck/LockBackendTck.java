@@ -19,6 +19,12 @@ package io.github.astlock.tck;
  * on state set up by a test. Tests of a mode the backend does not declare are skipped with a
  * reason, and {@code MODE01} checks the refusal; a missing peer program skips its tests with an
  * install hint; every other skip or failure is the backend's.
+ *
+ * <p>Every test is bounded by {@code astlock.tck.testLimitMs} (120 s by default): a backend call
+ * that blocks fails its test, naming the call and the path, instead of hanging the build. A
+ * failure names the rule (with its text from {@code SPEC.md}), the call, the path, and expected
+ * and actual values. Child JVMs get this JVM's {@code astlock.*} system properties; override
+ * {@link #childJvmSystemProperties()} to pass on others the backend is configured by.
  */
 public abstract class LockBackendTck extends ReliabilityRules {
     /** For subclasses. */

@@ -124,6 +124,68 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     /**
+     * Waits until every peer has printed a line starting with {@code prefix} and then ended with
+     * exit status 0. Fails as soon as any one of them ends without it or with another status,
+     * instead of waiting for the others first, and kills none: the caller closes them.
+     *
+     * @param peers  the peers, all running at once
+     * @param prefix the line each must print, such as {@code DONE}
+     * @param limit  how long all of them together may take
+     * @throws AssertionError naming the first peer that failed, or those still running at the limit
+     */
+    public static void awaitAll(List<PeerProcess> peers, String prefix, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        List<PeerProcess> pending = new ArrayList<>(peers);
+        List<PeerProcess> printed = new ArrayList<>();
+        try {
+            while (!pending.isEmpty()) {
+                for (java.util.Iterator<PeerProcess> it = pending.iterator(); it.hasNext(); ) {
+                    PeerProcess p = it.next();
+                    if (!printed.contains(p)) {
+                        for (String line; (line = p.lines.poll()) != null; ) {
+                            if (line.startsWith(prefix)) {
+                                printed.add(p);
+                                break;
+                            }
+                        }
+                    }
+                    if (p.process.isAlive()) {
+                        continue;
+                    }
+                    if (!printed.contains(p)) {
+                        // let the pump drain what is left before judging
+                        for (String line; (line = p.lines.poll(200, TimeUnit.MILLISECONDS)) != null; ) {
+                            if (line.startsWith(prefix)) {
+                                printed.add(p);
+                                break;
+                            }
+                        }
+                    }
+                    int exit = p.process.exitValue();
+                    if (!printed.contains(p) || exit != 0) {
+                        throw new AssertionError(p.name + " ended with exit status " + exit
+                                + (printed.contains(p) ? "" : " without printing '" + prefix + "'") + "; "
+                                + p.transcript());
+                    }
+                    it.remove();
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(pending.size() + " of " + peers.size() + " peers did not finish within "
+                            + limit.toMillis() + " ms: " + pending.stream().map(PeerProcess::transcript)
+                            .collect(java.util.stream.Collectors.joining("; ")));
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + pending, e);
+        }
+    }
+
+    /**
      * Sends one line to the peer's standard input (for example to make a holder release).
      *
      * @param line the text, without line end

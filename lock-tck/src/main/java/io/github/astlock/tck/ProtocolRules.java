@@ -95,7 +95,7 @@ public abstract class ProtocolRules extends SpiContractRules {
     public final void LF01_onDiskWhileHeldAndAfter() throws Exception {
         try (PathLock lock = locker(LockMode.LOCKFILE, Duration.ZERO).lock(dir)) {
             assertEquals(List.of(".lock"), names(dir));
-            FileStat st = backend().fileOps().lstat(dir.resolve(".lock")).orElseThrow();
+            FileStat st = backend().fileOps().lstat(dir.resolve(".lock")).orElseThrow(() -> new AssertionError("lstat(" + dir.resolve(".lock") + ") is empty: no such file"));
             assertEquals(FileType.REGULAR, st.type());
             assertEquals(1, st.nlink(), "the temporary name must be gone");
             assertEquals(dir.resolve(".lock"), lock.lockFile());
@@ -127,10 +127,10 @@ public abstract class ProtocolRules extends SpiContractRules {
     }
 
     private void assertExistingEntryBlocks(Path entry) throws Exception {
-        FileStat before = backend().fileOps().lstat(entry).orElseThrow();
+        FileStat before = backend().fileOps().lstat(entry).orElseThrow(() -> new AssertionError("lstat(" + entry + ") is empty: no such file"));
         List<String> namesBefore = names(dir);
         assertTimesOut(locker(LockMode.LOCKFILE, TckEnvironment.timeout()), dir);
-        assertTrue(before.sameInode(backend().fileOps().lstat(entry).orElseThrow()), "the existing entry is untouched");
+        assertTrue(before.sameInode(backend().fileOps().lstat(entry).orElseThrow(() -> new AssertionError("lstat(" + entry + ") is empty: no such file"))), "the existing entry is untouched");
         assertEquals(namesBefore, names(dir), "no temporary file left behind");
     }
 
@@ -254,7 +254,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assumeDeclared(LockMode.FLOCK);
         try (PathLock lock = locker(LockMode.FLOCK, Duration.ZERO).lock(dir)) {
             assertEquals(List.of("lock"), names(dir));
-            assertEquals(FileType.REGULAR, backend().fileOps().lstat(dir.resolve("lock")).orElseThrow().type());
+            assertEquals(FileType.REGULAR, backend().fileOps().lstat(dir.resolve("lock")).orElseThrow(() -> new AssertionError("lstat(" + dir.resolve("lock") + ") is empty: no such file")).type());
             assertEquals(dir.resolve("lock"), lock.lockFile());
             assertTrue(lock.isValid());
         }
@@ -276,7 +276,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertDescribes(e, dir, LockMode.FLOCK, null);
         assertEquals(before, names(dir), "nothing created or removed");
         assertTrue(Files.exists(entry, LinkOption.NOFOLLOW_LINKS), "the entry is untouched");
-        assertNoDescriptorLeak(fds, "no descriptor leaked");
+        assertNoDescriptorLeak(fds, "the refused FLOCK lock of " + dir + " (lock file " + entry + ", " + reason + ")");
     }
 
     /**
@@ -346,7 +346,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertFalse(lock.isValid());
         LockLostException e = assertThrows(LockLostException.class, lock::close);
         assertDescribes(e, dir, LockMode.FLOCK, null);
-        assertNoDescriptorLeak(fds, "descriptor closed");
+        assertNoDescriptorLeak(fds, "the release of a FLOCK lock on " + dir + " whose file was replaced while held");
     }
 
     /**
@@ -400,7 +400,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         }
         try (PathLock held = waiter.get(10, TimeUnit.SECONDS)) {
             assertTrue(held.isValid(), "the waiter must hold the inode now named 'lock'");
-            FileStat named = backend().fileOps().lstat(lock).orElseThrow();
+            FileStat named = backend().fileOps().lstat(lock).orElseThrow(() -> new AssertionError("lstat(" + lock + ") is empty: no such file"));
             try (FlockFile probe = backend().fileOps().openForFlock(lock, 0600)) {
                 assertTrue(named.sameInode(probe.fstat()));
                 assertFalse(probe.tryLockExclusive(), "the file named 'lock' must be the one locked");
@@ -465,7 +465,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         try (FlockFile probe = backend().fileOps().openForFlock(dir.resolve("lock"), 0600)) {
             assertTrue(probe.tryLockExclusive(), "the flock taken first must have been released");
         }
-        assertNoDescriptorLeak(fds, "a failed BOTH lock");
+        assertNoDescriptorLeak(fds, "a BOTH lock of " + dir + " that timed out on its second lock");
         assertEquals(List.of(".lock", "lock"), names(dir));
     }
 
@@ -566,7 +566,7 @@ public abstract class ProtocolRules extends SpiContractRules {
         assertDescribes(e, dir, LockMode.LOCKFILE, null);
         assertTrue(flag.get(), "interrupt status restored");
         assertEquals(List.of(".lock"), names(dir), "no temporary file left");
-        assertNoDescriptorLeak(fds, "the operation");
+        assertNoDescriptorLeak(fds, "a LOCKFILE wait on " + dir + " ended by an interrupt");
     }
 
     /** API05: a negative timeout is rejected naming the field. */

@@ -30,12 +30,15 @@ public final class TckEnvironment {
     /** How long any single child process may run before it is killed, in ms (default 60000). */
     public static final String PROCESS_LIMIT_MS = "astlock.tck.processLimitMs";
 
+    /** How long any single kit test (or its set-up or clean-up) may run before it fails, in ms (default 120000). */
+    public static final String TEST_LIMIT_MS = "astlock.tck.testLimitMs";
+
     /** Rounds of two processes racing to break the same stale lock (default 1000). */
     public static final String BREAK_ROUNDS = "astlock.tck.breakRounds";
 
     /** Every property name the kit reads. */
     public static final List<String> PROPERTIES = List.of(TIMEOUT_MS, TIMEOUT_SLACK_MS, HANDOVER_MS,
-            STRESS_PROCESSES, STRESS_ITERATIONS, WORK_DIR, CC, PROCESS_LIMIT_MS, BREAK_ROUNDS);
+            STRESS_PROCESSES, STRESS_ITERATIONS, WORK_DIR, CC, PROCESS_LIMIT_MS, TEST_LIMIT_MS, BREAK_ROUNDS);
 
     private TckEnvironment() {
     }
@@ -136,5 +139,15 @@ public final class TckEnvironment {
      */
     public static Duration processLimit() {
         return Duration.ofMillis(number(PROCESS_LIMIT_MS, 60_000, 1000));
+    }
+
+    /**
+     * Returns the longest a single kit test may run; a test still running then fails with the
+     * backend call it is blocked in.
+     *
+     * @return the longest a single kit test may run
+     */
+    public static Duration testLimit() {
+        return Duration.ofMillis(number(TEST_LIMIT_MS, 120_000, 100));
     }
 }

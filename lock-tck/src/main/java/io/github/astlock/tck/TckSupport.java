@@ -21,16 +21,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import io.github.astlock.spi.FileOps;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What every part of the kit shares: the backend under test, a fresh scratch directory per test,
  * and assertions about what is on disk and which descriptors are open. Backend authors extend
  * {@link LockBackendTck}, not this class.
+ *
+ * <p>Every test, set-up and clean-up is bounded by {@link TckEnvironment#testLimit()}: a test
+ * still running then fails, naming the backend call it is blocked in.
  */
+@ExtendWith(TckTimeout.class)
 public abstract class TckSupport {
     private LockBackendProvider backend;
+    private LockBackendProvider watched;
 
     /** The scratch directory of the running test; removed afterwards. */
     protected Path dir;
@@ -54,15 +64,75 @@ public abstract class TckSupport {
      */
     protected final LockBackendProvider backend() {
         if (backend == null) {
-            backend = createBackend();
-            assertNotNull(backend, "createBackend() returned null");
+            LockBackendProvider b = createBackend();
+            assertNotNull(b, "createBackend() of " + getClass().getName() + " returned null");
             // Load native code now, so descriptors a backend opens once for itself (a native
             // library, a probe) are not counted as leaks by the first test that measures.
-            if (backend.availability().usable()) {
-                backend.fileOps();
+            boolean usable;
+            try {
+                usable = b.availability().usable();
+            } catch (Throwable e) {
+                throw new AssertionError("SPI10: availability() of " + b.getClass().getName() + " threw " + e
+                        + "; it must not throw. A backend that delegates must create its delegate directly, not "
+                        + "look it up through discovery, which asks every backend's availability() again", e);
             }
+            if (usable) {
+                b.fileOps();
+            }
+            backend = b;
         }
         return backend;
+    }
+
+    /**
+     * Returns the operations of the backend under test, watched: when a call blocks, the test's
+     * failure names it.
+     *
+     * @return the backend's operations
+     */
+    protected final FileOps watchedOps() {
+        return watchedBackend().fileOps();
+    }
+
+    private LockBackendProvider watchedBackend() {
+        if (watched == null) {
+            watched = Watchdog.watch(backend());
+        }
+        return watched;
+    }
+
+    /**
+     * Names further system properties the backend needs in the child JVMs the kit starts. Each
+     * one set in this JVM is passed on with its value; a name ending in {@code .*} passes every
+     * property with that prefix. Properties starting with {@code astlock.} are always passed on.
+     * Override it when the backend is configured by a system property (for example
+     * {@code jna.library.path}), so the children run the backend exactly as the tests do.
+     *
+     * @return property names or {@code prefix.*} patterns; none by default
+     */
+    protected Set<String> childJvmSystemProperties() {
+        return Set.of();
+    }
+
+    /**
+     * Returns the rule id of the running test, such as {@code SPI08}, for messages.
+     *
+     * @return the rule id of the running test, or the test's name when it has none
+     */
+    protected static String rule() {
+        String test = TckTimeout.currentTest();
+        int i = test.indexOf('_');
+        return i > 0 ? test.substring(0, i) : test;
+    }
+
+    /**
+     * Formats permission bits the way {@code chmod} and {@code ls} speak of them.
+     *
+     * @param mode permission bits
+     * @return the bits in octal with a leading zero, such as {@code 0644}
+     */
+    protected static String octal(int mode) {
+        return String.format("0%03o", mode);
     }
 
     /**
@@ -109,10 +179,14 @@ public abstract class TckSupport {
      * @return the locker
      */
     protected final PathLocker locker(LockMode mode, Duration timeout) {
-        return PathLocker.create(LockOptions.builder().mode(mode).timeout(timeout).build(), backend());
+        return PathLocker.create(LockOptions.builder().mode(mode).timeout(timeout).build(), watchedBackend());
     }
 
-    /** Creates the scratch directory, world-searchable so an unprivileged probe can reach it. */
+    /**
+     * Creates the scratch directory, world-searchable so an unprivileged probe can reach it.
+     *
+     * @throws IOException when it cannot be created
+     */
     @BeforeEach
     final void createScratchDirectory() throws IOException {
         Path root = TckEnvironment.workDir().resolve("cases");
@@ -175,38 +249,75 @@ public abstract class TckSupport {
     }
 
     /**
-     * Returns the number of open descriptors of this process, from {@code /proc/self/fd}.
+     * Returns the number of open descriptors of this process, from {@code /proc/self/fd}. The
+     * calling thread remembers what each one was, so {@link #assertNoDescriptorLeak} can name
+     * the descriptors opened since.
      *
      * @return the number of open descriptors of this process, from {@code /proc/self/fd}
      */
     protected static int openDescriptors() {
+        Map<Integer, String> now = descriptors();
+        LAST_COUNT.set(now);
+        return now.size();
+    }
+
+    private static final ThreadLocal<Map<Integer, String>> LAST_COUNT = new ThreadLocal<>();
+
+    /** Each open descriptor of this process and what it refers to. */
+    private static Map<Integer, String> descriptors() {
+        Map<Integer, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) s.count();
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    target = "?"; // closed meanwhile, or the listing's own descriptor
+                }
+                out.put(Integer.valueOf(p.getFileName().toString()), target);
+            }
         } catch (IOException e) {
-            throw new AssertionError("cannot count /proc/self/fd: " + e, e);
+            throw new AssertionError("cannot list /proc/self/fd: " + e, e);
         }
+        return out;
     }
 
     /**
      * Asserts that no descriptor was leaked since {@code before} was counted. Other threads of
      * the test JVM (process pipes, class loading) may close descriptors meanwhile, so fewer is
-     * fine; more is re-counted once after a pause before it counts as a leak.
+     * fine; more is re-counted once after a pause before it counts as a leak. The message names
+     * the descriptors opened since, with the files they refer to.
      *
-     * @param before  the count from {@link #openDescriptors()} before the operations
-     * @param context what was done, for the message
+     * @param before the count from {@link #openDescriptors()} before the operations
+     * @param what   what was done in between, for the message (for example {@code "200 rounds of
+     *               every primitive"})
      */
-    protected static void assertNoDescriptorLeak(int before, String context) {
-        int after = openDescriptors();
-        if (after > before) {
+    protected static void assertNoDescriptorLeak(int before, String what) {
+        Map<Integer, String> earlier = LAST_COUNT.get();
+        Map<Integer, String> now = descriptors();
+        if (now.size() > before) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            after = openDescriptors();
+            now = descriptors();
         }
-        assertTrue(after <= before, "descriptors leaked by " + context + ": " + before + " open before, " + after
-                + " after");
+        if (now.size() <= before) {
+            return;
+        }
+        Map<Integer, String> added = new TreeMap<>(now);
+        if (earlier != null && earlier.size() == before) {
+            earlier.forEach((fd, target) -> added.remove(fd, target));
+        }
+        throw new AssertionError(rule() + ": " + (now.size() - before) + " descriptor(s) leaked by " + what + ": " + before
+                + " open before, " + now.size() + " after" + (earlier != null && earlier.size() == before
+                ? "; opened since and still open: " + describe(added) : ""));
+    }
+
+    private static String describe(Map<Integer, String> fds) {
+        return fds.entrySet().stream().map(e -> "fd " + e.getKey() + " -> " + e.getValue())
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /**

@@ -39,6 +39,7 @@ class TckEnvironmentTest {
         r.put("astlock.tck.workDir", TckEnvironment::workDir);
         r.put("astlock.tck.cc", TckEnvironment::cc);
         r.put("astlock.tck.processLimitMs", TckEnvironment::processLimit);
+        r.put("astlock.tck.testLimitMs", TckEnvironment::testLimit);
         r.put("astlock.tck.breakRounds", TckEnvironment::breakRounds);
         return r;
     }

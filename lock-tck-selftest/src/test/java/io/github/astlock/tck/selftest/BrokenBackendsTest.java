@@ -24,7 +24,7 @@ import org.junit.platform.testkit.engine.EventType;
 class BrokenBackendsTest {
 
     /** Runs the named kit tests on a subject and returns each one's outcome and message. */
-    private static Map<String, String> run(Class<?> subject, String... tests) {
+    static Map<String, String> run(Class<?> subject, String... tests) {
         List<MethodSelector> selectors = new ArrayList<>();
         for (String t : tests) {
             selectors.add(selectMethod(subject.getName() + "#" + t));
@@ -52,7 +52,7 @@ class BrokenBackendsTest {
         return r.getStatus() + t.map(x -> " " + x.getClass().getSimpleName() + ": " + x.getMessage()).orElse("");
     }
 
-    private static void assertCaught(Map<String, String> outcome, String test, String... words) {
+    static void assertCaught(Map<String, String> outcome, String test, String... words) {
         String o = outcome.get(test);
         assertTrue(o != null && o.startsWith("FAILED"), test + " must fail on this backend, was: " + o);
         for (String w : words) {
@@ -60,7 +60,7 @@ class BrokenBackendsTest {
         }
     }
 
-    private static void assertAllPass(Class<?> subject, String... tests) {
+    static void assertAllPass(Class<?> subject, String... tests) {
         Map<String, String> outcome = run(subject, tests);
         outcome.forEach((t, o) -> assertTrue(o.equals("SUCCESSFUL"), "control: " + t + " must pass on the honest wrapper: " + o));
     }

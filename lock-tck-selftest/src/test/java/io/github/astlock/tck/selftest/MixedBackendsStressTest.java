@@ -10,7 +10,6 @@ import io.github.astlock.tck.TckEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,10 +34,7 @@ class MixedBackendsStressTest {
             for (int i = 0; i < asteriskWorkers; i++) {
                 all.add(Peers.asterisk(5, "count", mode, dir, counter.toString(), Integer.toString(iterations)));
             }
-            for (PeerProcess p : all) {
-                p.awaitLine("DONE", TckEnvironment.processLimit());
-                assertEquals(0, p.awaitExit(Duration.ofSeconds(30)), p.transcript());
-            }
+            PeerProcess.awaitAll(all, "DONE", TckEnvironment.processLimit());
         } finally {
             all.forEach(PeerProcess::close);
         }
