@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * (see {@link ExitCodes}) without exiting the JVM.
  *
  * <pre>
- * astlock run [--mode lockfile|flock|both|auto] [--timeout 5s] DIR -- COMMAND [ARG...]
+ * astlock run [--mode lockfile|flock|both|auto] [--timeout 5s] DIR [--] COMMAND [ARG...]
+ * astlock run [OPTIONS] DIR... -- COMMAND [ARG...]
  * astlock status [--json] DIR...
  * astlock break-stale [--older-than DURATION] [--dead-owner] [--yes] DIR
  * astlock demo [--keep]
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
             "0:success; status: all free; break-stale: stale lock (would be) broken",
             "1:status: some folder is held; break-stale: nothing stale",
             "64:usage error (bad option, duration or mode, missing argument)",
-            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend",
+            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend;"
+                + " status: such a lock file found",
             "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
             "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
             "74:other I/O error while inspecting, breaking or releasing a lock",

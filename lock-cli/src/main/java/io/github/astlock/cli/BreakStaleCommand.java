@@ -41,10 +41,14 @@ import picocli.CommandLine.Spec;
             + " (--dead-owner), or it is older than --older-than (any .lock, Asterisk's too). Race-free: the lock is"
             + " renamed aside, checked to be the one judged stale, then removed. A lock whose owner is running is"
             + " never broken. Without --yes it only reports what it would do.",
+            "A .lock that is not a regular file (symbolic link, directory) is never broken. When the owner was an"
+            + " 'astlock run' killed with SIGKILL, the break waits (up to 10 s) until its COMMAND has been stopped."
+            + " Only the process that really removed the stale lock prints \"broke\" and exits 0.",
             "flock(2) locks need no breaking: the kernel drops a dead holder's lock.%n"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:a stale lock was broken (with --yes) or would be broken (without)",
-            "1:nothing is stale: no .lock, or its owner runs, or it is younger than --older-than",
+            "1:nothing is stale: no .lock, or its owner runs, or it is younger than --older-than, or it is not a"
+                + " regular file, or another process removed or replaced it meanwhile",
             "64:usage error (neither criterion given, --older-than below 1s)",
             "73:DIR missing or not a directory",
             "74:the break failed (I/O error)"})
@@ -152,6 +156,9 @@ final class BreakStaleCommand implements Callable<Integer> {
         return true;
     }
 
+    /** Tests only: runs just before the library renames {@code .lock} aside, to replay a concurrent break. */
+    static volatile Runnable beforeRename;
+
     private static String kind(Path p) {
         try {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -185,6 +192,10 @@ final class BreakStaleCommand implements Callable<Integer> {
         LockBackendProvider provider() {
             FileOps ops = backend.fileOps();
             FileOps watched = proxy(FileOps.class, (proxy, m, args) -> {
+                Runnable hook = beforeRename;
+                if (hook != null && m.getName().equals("rename")) {
+                    hook.run();
+                }
                 Object r = invoke(ops, m, args);
                 if (m.getName().equals("unlink")) {
                     unlinked.set(true);

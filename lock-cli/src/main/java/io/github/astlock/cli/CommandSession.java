@@ -217,20 +217,22 @@ final class CommandSession {
      * @throws InterruptedException when interrupted
      */
     boolean awaitEnd(java.time.Duration timeout) throws InterruptedException {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        boolean unlimited = timeout == null;
+        long deadline = unlimited ? 0 : System.nanoTime() + timeout.toNanos();
+        long step = TimeUnit.MILLISECONDS.toNanos(200);
         while (true) {
             if (leader.isAlive()) {
-                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                long left = unlimited ? step : Math.min(step, deadline - System.nanoTime());
                 if (left <= 0) {
                     return false;
                 }
-                leader.waitFor(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+                leader.waitFor(left, TimeUnit.NANOSECONDS);
                 continue;
             }
             if (members().isEmpty()) {
                 return true;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (!unlimited && System.nanoTime() - deadline > 0) {
                 return false;
             }
             Thread.sleep(50);

@@ -160,20 +160,27 @@ class RunInteropTest {
 
     @Test
     void waitsWithOneProgressLineAndTakesOverWhenAsteriskReleases() throws Exception {
-        try (PeerProcess asterisk = Peers.asterisk(5, "hold", LockMode.LOCKFILE, dir, "-H", "3500")) {
+        try (PeerProcess asterisk = Peers.asterisk(5, "hold", LockMode.LOCKFILE, dir)) {
             assertEquals("LOCK SUCCESS 0", asterisk.awaitLine("LOCK ", LONG));
-            try (Cli loud = Cli.start("run", "--mode", "lockfile", "--timeout", "10s", dir.toString(), "--", "true");
-                 Cli quiet = Cli.start("run", "--mode", "lockfile", "--timeout", "10s", "--quiet", dir.toString(), "--",
-                         "true")) {
-                Cli.Result r = loud.awaitExit(LONG);
-                assertEquals(0, r.exit(), r::toString);
-                // not a terminal: one line at 1 s, the next would come only at 6 s
-                long lines = r.err().lines().filter(l -> l.startsWith("astlock: waiting for ")).count();
-                assertEquals(1, lines, r::toString);
-                assertTrue(r.err().contains("unknown owner"), "Asterisk's .lock is empty: owner unknown\n" + r);
-                Cli.Result q = quiet.awaitExit(LONG);
-                assertEquals(0, q.exit(), q::toString);
-                assertEquals("", q.err(), "--quiet prints nothing while waiting");
+            // -v: the "locking" line shows that the quiet one is about to wait; nothing else may follow it
+            try (Cli quiet = Cli.start("-v", "run", "--mode", "lockfile", "--timeout", "50s", "--quiet", dir.toString(),
+                    "--", "true")) {
+                quiet.awaitErr(l -> l.startsWith("astlock: locking "), LONG);
+                try (Cli loud = Cli.start("run", "--mode", "lockfile", "--timeout", "50s", dir.toString(), "--",
+                        "true")) {
+                    loud.awaitErr(l -> l.startsWith("astlock: waiting for "), LONG);
+                    asterisk.send("x"); // release as soon as the loud one has said it waits
+                    Cli.Result r = loud.awaitExit(LONG);
+                    assertEquals(0, r.exit(), r::toString);
+                    // not a terminal: one line at 1 s, the next would come only at 6 s
+                    long lines = r.err().lines().filter(l -> l.startsWith("astlock: waiting for ")).count();
+                    assertEquals(1, lines, r::toString);
+                    assertTrue(r.err().contains("unknown owner"), "Asterisk's .lock is empty: owner unknown\n" + r);
+                    Cli.Result q = quiet.awaitExit(LONG);
+                    assertEquals(0, q.exit(), q::toString);
+                    assertTrue(q.err().lines().noneMatch(l -> l.contains("waiting for")),
+                            "--quiet prints nothing while waiting\n" + q);
+                }
             }
         }
     }
