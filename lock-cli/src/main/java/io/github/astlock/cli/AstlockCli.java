@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * (see {@link ExitCodes}) without exiting the JVM.
  *
  * <pre>
- * astlock run [--mode lockfile|flock|both|auto] [--timeout 5s] DIR -- COMMAND [ARG...]
+ * astlock run [--mode lockfile|flock|both|auto] [--timeout 5s] DIR [--] COMMAND [ARG...]
+ * astlock run [OPTIONS] DIR... -- COMMAND [ARG...]
  * astlock status [--json] DIR...
  * astlock break-stale [--older-than DURATION] [--dead-owner] [--yes] DIR
  * astlock demo [--keep]
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
             "0:success; status: all free; break-stale: stale lock (would be) broken",
             "1:status: some folder is held; break-stale: nothing stale",
             "64:usage error (bad option, duration or mode, missing argument)",
-            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend",
+            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend;"
+                + " status: such a lock file found",
             "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
             "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
             "74:other I/O error while inspecting, breaking or releasing a lock",
@@ -100,7 +102,8 @@ public final class AstlockCli implements Callable<Integer> {
      */
     public int execute(String... args) {
         CommandLine cl = new CommandLine(this);
-        cl.addSubcommand(new RunCommand(io));
+        // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
+        cl.addSubcommand(new CommandLine(new RunCommand(io)).setStopAtPositional(true));
         cl.addSubcommand(new StatusCommand(io));
         cl.addSubcommand(new BreakStaleCommand(io));
         cl.addSubcommand(new DemoCommand(io));
@@ -112,7 +115,7 @@ public final class AstlockCli implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionStrategy(this::executeParsed);
         cl.setParameterExceptionHandler(this::usageError);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd));
         try {
             return cl.execute(args);
         } finally {
@@ -148,25 +151,57 @@ public final class AstlockCli implements Callable<Integer> {
         io.error(e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, io.err);
         String name = cmd.getCommandSpec().qualifiedName();
-        if (cmd.getCommandSpec().name().equals("run") && e instanceof CommandLine.UnmatchedArgumentException) {
-            io.err.println("Put '--' between DIR and COMMAND: astlock run [OPTIONS] DIR -- COMMAND [ARG...]");
-        }
         io.err.println("Try '" + name + " --help' for more information.");
         io.err.flush();
+        if (wantsJson(cmd, args)) {
+            io.out.println(jsonError(e.getMessage(), ExitCodes.USAGE));
+            io.out.flush();
+        }
         return ExitCodes.USAGE;
     }
 
-    private int failure(Exception e) {
+    private int failure(Exception e, CommandLine cmd) {
         if (e instanceof CommandLine.ParameterException) {
             return usageError((CommandLine.ParameterException) e, new String[0]);
         }
-        io.error(e.getMessage() == null ? e.toString() : e.getMessage());
+        String message = Messages.forAdmin(e.getMessage() == null ? e.toString() : e.getMessage());
+        io.error(message);
         if (io.debug() || !(e instanceof java.io.IOException || e instanceof ConfigException
                 || e instanceof IllegalStateException)) {
             e.printStackTrace(io.err);
         }
         io.err.flush();
-        return ExitCodes.of(e);
+        int status = ExitCodes.of(e);
+        if (wantsJson(cmd, new String[0])) {
+            io.out.println(jsonError(message, status));
+            io.out.flush();
+        }
+        return status;
+    }
+
+    /** Whether {@code --json} was asked for (only {@code status} has it). */
+    private static boolean wantsJson(CommandLine cmd, String[] args) {
+        if (cmd == null || !cmd.getCommandSpec().name().equals("status")) {
+            return false;
+        }
+        Object user = cmd.getCommand();
+        if (user instanceof StatusCommand && ((StatusCommand) user).json) {
+            return true;
+        }
+        return java.util.Arrays.asList(args).contains("--json");
+    }
+
+    /**
+     * The JSON printed on standard output instead of a result when a command with
+     * {@code --json} fails as a whole: {@code {"error": "...", "exitCode": N}}.
+     *
+     * @param message the error message
+     * @param status  the exit status
+     * @return the JSON text
+     */
+    static String jsonError(String message, int status) {
+        return new Json(false).beginObject().name("error").value(message).name("exitCode").value(status).endObject()
+                .toString();
     }
 
     private static PrintWriter writer(PrintStream stream) {
@@ -180,13 +215,42 @@ public final class AstlockCli implements Callable<Integer> {
         return new PrintWriter(new OutputStreamWriter(stream, cs), true);
     }
 
-    /** The version shown by {@code --version}. */
+    /**
+     * Returns astlock's own version: from the Maven descriptor of this module inside the jar
+     * (the runnable jar merges the manifests of every bundled library, so its manifest is not
+     * trusted first), else from a manifest entry that names astlock, else "(development build)".
+     *
+     * @return the version
+     */
+    static String version() {
+        try (java.io.InputStream in = AstlockCli.class.getResourceAsStream(
+                "/META-INF/maven/io.github.astlock/lock-cli/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank()) {
+                    return v.strip();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        Package pkg = AstlockCli.class.getPackage();
+        String title = pkg.getImplementationTitle();
+        String v = pkg.getImplementationVersion();
+        if (v != null && title != null && (title.equals("astlock") || title.contains("lock-cli"))) {
+            return v;
+        }
+        return "(development build)";
+    }
+
+    /** The version shown by {@code --version} of every command. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = AstlockCli.class.getPackage().getImplementationVersion();
-            return new String[] {"astlock " + (v == null ? "(development build)" : v) + ", Java "
-                    + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"};
+            return new String[] {"astlock " + version() + ", Java " + Runtime.version() + " ("
+                    + System.getProperty("java.vendor", "?") + ")"};
         }
     }
 }

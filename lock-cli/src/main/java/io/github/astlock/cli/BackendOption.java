@@ -1,5 +1,6 @@
 package io.github.astlock.cli;
 
+import io.github.astlock.BackendSelectionException;
 import io.github.astlock.LockOptions;
 import io.github.astlock.PathLocker;
 import picocli.CommandLine.Option;
@@ -12,13 +13,20 @@ final class BackendOption {
     String id;
 
     /**
-     * Locker.
+     * Returns a locker on the chosen backend.
      *
      * @param options the lock options
      * @return a locker on the chosen backend
-     * @throws io.github.astlock.BackendSelectionException when it is missing or unusable
+     * @throws BackendSelectionException when it is missing or unusable, with advice for an administrator
      */
     PathLocker locker(LockOptions options) {
-        return id == null ? PathLocker.create(options) : PathLocker.create(options, id);
+        try {
+            return id == null ? PathLocker.create(options) : PathLocker.create(options, id);
+        } catch (BackendSelectionException e) {
+            BackendSelectionException admin = new BackendSelectionException(Messages.backendProblem(id != null ? id
+                    : System.getProperty(io.github.astlock.LockBackends.BACKEND_PROPERTY)));
+            admin.initCause(e);
+            throw admin;
+        }
     }
 }

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
  * INBOX to Old the way Asterisk would (audio first, {@code .txt} last into Old; {@code .txt}
  * first out of INBOX), and releases both, listing the folders at each step.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = AstlockCli.Version.class,
         header = "Show two processes sharing a throwaway voicemail spool.",
         description = {"Builds a throwaway voicemail spool in a temporary folder. A second process holds INBOX"
             + " (astlock run --mode lockfile INBOX -- sleep 3); this one waits, takes over, moves a message from"

@@ -34,6 +34,8 @@ final class Logging {
             setIfAbsent("defaultLogLevel", "warn");
             // PathLocker logs each timeout and lost lock at WARN; astlock prints them itself
             setIfAbsent("log.io.github.astlock.PathLocker", "error");
+            // break-stale prints what it broke itself
+            setIfAbsent("log.io.github.astlock.internal.LockfileProtocol", "error");
         } else {
             System.setProperty(PREFIX + "defaultLogLevel", defaultLevel);
         }

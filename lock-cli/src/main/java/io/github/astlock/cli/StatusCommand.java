@@ -8,7 +8,13 @@ import io.github.astlock.LockOwner;
 import io.github.astlock.LockPathException;
 import io.github.astlock.LockStatus;
 import io.github.astlock.PathLocker;
+import io.github.astlock.LockMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,22 +29,25 @@ import picocli.CommandLine.Parameters;
  * long, from {@link PathLocker#status(Path)}. Both modes are inspected ({@code .lock} and a
  * {@code flock(2)} on {@code lock}), whatever Asterisk's mode.
  */
-@Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "status", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = AstlockCli.Version.class,
         header = "Show who holds folders' locks.",
         description = {"Shows whether each DIR is locked in either mode (.lock, or flock(2) on lock), by whom and for"
             + " how long, and leftover temporary lock files. Takes no lock.%n"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:every DIR is free",
             "1:some DIR is held",
+            "69:some DIR's lock file is unusable (lock is a symbolic link, not a regular file, or hard-linked)",
             "64:usage error",
             "73:some DIR is missing or not a directory (the others are still reported)",
             "74:some DIR could not be inspected"},
         footer = {"%nJSON (--json): an array with one object per DIR:",
-            "  {\"directory\", \"held\", \"lockfile\": HOLDER|null, \"flock\": HOLDER|null, \"leftovers\": [...]}",
+            "  {\"directory\", \"held\", \"problem\": \"...\"|null, \"lockfile\": HOLDER|null, \"flock\": HOLDER|null,",
+            "   \"leftovers\": [...]}",
             "  HOLDER: {\"file\", \"inode\", \"ageMillis\", \"owner\": {\"pid\", \"host\", \"jvm\", \"acquired\", \"start\"}|null,",
             "           \"pid\"|null, \"liveness\": \"alive\"|\"dead\"|\"unknown\", \"detail\"|null}",
             "  leftover: {\"path\", \"ageMillis\", \"links\", \"ours\"}",
-            "  a DIR that cannot be inspected: {\"directory\", \"held\": null, \"error\": \"...\"}"})
+            "  a DIR that cannot be inspected: {\"directory\", \"held\": null, \"error\": \"...\"}",
+            "  when the command as a whole fails (usage, no backend): {\"error\": \"...\", \"exitCode\": N} instead"})
 final class StatusCommand implements Callable<Integer> {
     private final Io io;
 
@@ -57,6 +66,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // a failure here is reported by AstlockCli, as JSON too with --json
         PathLocker locker = backend.locker(LockOptions.defaults());
         int status = ExitCodes.OK;
         Json out = new Json(true).beginArray();
@@ -64,22 +74,27 @@ final class StatusCommand implements Callable<Integer> {
             Path dir = d.toAbsolutePath();
             try {
                 LockStatus st = locker.status(dir);
+                Optional<String> problem = flockFileProblem(dir);
                 if (st.isHeld()) {
                     status = Math.max(status, ExitCodes.HELD);
                 }
+                if (problem.isPresent()) {
+                    status = Math.max(status, ExitCodes.UNAVAILABLE);
+                }
                 if (json) {
-                    write(out, st);
+                    write(out, st, problem);
                 } else {
-                    io.out.println(text(st));
+                    io.out.println(text(st, problem));
                 }
             } catch (LockException e) {
                 int code = e instanceof LockPathException ? ExitCodes.CANT_CREATE : ExitCodes.IO_ERROR;
-                // 74 outranks 73 outranks 1: the worst problem decides
+                // 74 outranks 73 outranks 69 outranks 1: the worst problem decides
                 status = Math.max(status, code);
-                io.error(e.getMessage());
+                String message = inspectMessage(dir, e);
+                io.error(message);
                 if (json) {
                     out.beginObject().name("directory").value(dir.toString()).name("held").nullValue()
-                            .name("error").value(e.getMessage()).endObject();
+                            .name("error").value(message).endObject();
                 }
             }
         }
@@ -90,9 +105,70 @@ final class StatusCommand implements Callable<Integer> {
         return status;
     }
 
-    static String text(LockStatus st) {
+    /**
+     * The library's message says "cannot lock DIR (MODE, lock file ...)": {@code status} takes no
+     * lock, so say "cannot inspect DIR" and keep the cause.
+     *
+     * @param dir the directory
+     * @param e   the failure
+     * @return the message
+     */
+    static String inspectMessage(Path dir, LockException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        String prefix = "cannot lock " + dir;
+        if (m.startsWith(prefix)) {
+            String rest = m.substring(prefix.length());
+            int cut = rest.startsWith(" (") ? rest.indexOf("): ") : -1;
+            m = "cannot inspect " + dir + ": " + (cut >= 0 ? rest.substring(cut + 3) : rest.replaceFirst("^:\\s*", ""));
+        }
+        return Messages.forAdmin(m);
+    }
+
+    /**
+     * What is wrong with FLOCK mode's {@code lock} file, when anything is: a symbolic link, not a
+     * regular file, or a file with other hard links. Every flock-mode locker refuses such a file
+     * ({@code astlock run} exits 69), so the folder is not "free" for them, yet no one holds it.
+     *
+     * @param dir the directory
+     * @return the problem in words, or empty
+     */
+    static Optional<String> flockFileProblem(Path dir) {
+        Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
+        try {
+            BasicFileAttributes a = Files.readAttributes(lock, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String fix = ": flock-mode lockers refuse it (astlock run exits 69, Asterisk may follow it); check and"
+                    + " remove it by hand";
+            if (a.isSymbolicLink()) {
+                String to;
+                try {
+                    to = " to " + Files.readSymbolicLink(lock);
+                } catch (IOException e) {
+                    to = "";
+                }
+                return Optional.of(lock + " is a symbolic link" + to + fix);
+            }
+            if (a.isDirectory()) {
+                return Optional.of(lock + " is a directory" + fix);
+            }
+            if (!a.isRegularFile()) {
+                return Optional.of(lock + " is not a regular file" + fix);
+            }
+            Object links = Files.getAttribute(lock, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            if (links instanceof Number && ((Number) links).intValue() > 1) {
+                return Optional.of(lock + " has " + links + " hard links" + fix);
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // the library's own inspection reports an unreadable folder
+        }
+    }
+
+    static String text(LockStatus st, Optional<String> problem) {
         StringBuilder sb = new StringBuilder(st.directory().toString()).append(": ")
-                .append(st.isHeld() ? "HELD" : "free");
+                .append(st.isHeld() ? "HELD" : problem.isPresent() ? "PROBLEM" : "free");
+        problem.ifPresent(p -> sb.append("\n  flock mode: ").append(p));
         st.lockfile().ifPresent(h -> sb.append("\n  lockfile mode: ").append(h.lockFile().getFileName())
                 .append(" held by ").append(WaitProgress.describe(h)).append(liveness(h)));
         st.flock().ifPresent(h -> sb.append("\n  flock mode: flock(2) on ").append(h.lockFile().getFileName())
@@ -113,10 +189,11 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    static void write(Json out, LockStatus st) {
+    static void write(Json out, LockStatus st, Optional<String> problem) {
         out.beginObject()
            .name("directory").value(st.directory().toString())
-           .name("held").value(st.isHeld());
+           .name("held").value(st.isHeld())
+           .name("problem").value(problem.orElse(null));
         out.name("lockfile");
         holder(out, st.lockfile());
         out.name("flock");

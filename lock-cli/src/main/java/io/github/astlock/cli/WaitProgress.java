@@ -140,9 +140,11 @@ final class WaitProgress implements AutoCloseable {
             return "someone (cannot inspect: " + e.getMessage() + ")";
         }
         List<String> parts = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
         for (LockMode m : mode.components()) {
             Optional<LockHolder> h = m == LockMode.FLOCK ? st.flock() : st.lockfile();
-            h.ifPresent(x -> parts.add(describe(x)));
+            // BOTH mode: while waiting for .lock this process holds the flock itself; it is not "the holder"
+            h.filter(x -> x.pid().isEmpty() || x.pid().getAsLong() != self).ifPresent(x -> parts.add(describe(x)));
         }
         return parts.isEmpty() ? "someone (no holder visible on disk right now)" : String.join("; ", parts);
     }

@@ -45,7 +45,7 @@ class InProcessTest {
             new String[] {"bogus"},
             new String[] {"run"},
             new String[] {"run", d},
-            new String[] {"run", d, "sh", "-c", "true"},
+            new String[] {"run", d, "--"},
             new String[] {"run", "--timeout", "5x", d, "--", "true"},
             new String[] {"run", "--timeout", "-1s", d, "--", "true"},
             new String[] {"run", "--mode", "sideways", d, "--", "true"},
