@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  */
 final class PeerSpool {
     static final Mailbox BOX = Mailbox.of("default", "100");
+    /** Unlocked listing attempts; the API's default (5) gives up under the stress's constant renumbering. */
+    static final int DISPLAY_READ_ATTEMPTS = 200;
     private static final Pattern MSG = Pattern.compile("msg(\\d{4})\\.(.+)");
 
     final LockMode mode;
@@ -61,7 +63,8 @@ final class PeerSpool {
         PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ofSeconds(10)).build(),
                 backend);
         this.spool = VoicemailSpool.open(root, locker, VoicemailConfig.of(formats, maxmsg, maxDeleted),
-                VoicemailOptions.defaults());
+                // the peers renumber all the time: give unlocked listings more chances than the default
+                VoicemailOptions.builder().displayReadAttempts(DISPLAY_READ_ATTEMPTS).build());
     }
 
     static PeerSpool open(Path root, LockMode mode, String formats, int maxmsg, int maxDeleted) {

@@ -177,11 +177,11 @@ class PeerStressTest {
 
     private static final Folder[] DELETE_FROM = {Folder.OLD, Folder.WORK, Folder.URGENT, Folder.INBOX};
 
-    /** Our side: deliver 30 %, move INBOX to Old 35 %, copy Old to Work 10 %, delete 25 %, all by msg_id. */
+    /** Our side: deliver 25 %, move INBOX to Old 40 %, copy Old to Work 10 %, delete 25 %, all by msg_id. */
     private static void mixed(PeerSpool s, Outcome o, Random rnd, int n) throws VoicemailException {
         for (int i = 0; i < n; i++) {
             int p = rnd.nextInt(100);
-            String op = p < 30 ? "deliver" : p < 65 ? "move" : p < 75 ? "copy" : "delete";
+            String op = p < 25 ? "deliver" : p < 65 ? "move" : p < 75 ? "copy" : "delete";
             try {
                 switch (op) {
                     case "deliver" -> {
@@ -227,6 +227,13 @@ class PeerStressTest {
                 o.count("ours " + op + " ambiguous id");
             } catch (VoicemailLockException e) {
                 o.count("ours " + op + " lock timeout");
+            } catch (VoicemailException e) {
+                if (!e.getMessage().startsWith("the folder kept changing")) {
+                    throw e;
+                }
+                // an unlocked listing (ours for picking, or the id check of a delivery) gave up:
+                // nothing was changed
+                o.count("ours " + op + " listing gave up");
             }
         }
     }
@@ -255,11 +262,11 @@ class PeerStressTest {
         PeerSpool s = PeerSpool.open(root, mode, FORMATS, 9999, 0);
         // FLOCK: one peer process, as Asterisk's own flock locking does not exclude two of them
         int peers = mode == LockMode.FLOCK ? 1 : 2;
-        Outcome o = run(s, peers, 300, new String[] {"deliver", "deliver", "deliver", "urgent"}, 2, 300, 3,
+        Outcome o = run(s, peers, 150, new String[] {"deliver", "deliver", "deliver", "urgent"}, 2, 150, 3,
                 PeerStressTest::deliverOnly);
         assertClean(o, "CT-3 " + mode);
-        assertEquals(300, o.ourIds.size());
-        assertEquals(300, o.counts.getOrDefault("peer deliver OK", 0) + o.counts.getOrDefault("peer deliver LOST", 0)
+        assertEquals(150, o.ourIds.size());
+        assertEquals(150, o.counts.getOrDefault("peer deliver OK", 0) + o.counts.getOrDefault("peer deliver LOST", 0)
                 + o.counts.getOrDefault("peer deliver FULL", 0), o.summary());
         // each (folder, msg_id) at exactly one number; ids unique in the mailbox (no copies here)
         assertTrue(o.audit.indices().values().stream().allMatch(l -> l.size() == 1), o.audit.indices().toString());
@@ -306,7 +313,7 @@ class PeerStressTest {
     @Test
     void flockWithTwoPeersIsMeasured() throws Exception {
         PeerSpool s = PeerSpool.open(root, LockMode.FLOCK, FORMATS, 200, 0);
-        int ops = stressOps();
+        int ops = Math.max(200, stressOps() / 2);
         Outcome o = run(s, 2, ops / 2, new String[] {"deliver", "deliver", "urgent", "renumber", "list"}, 2, ops / 2,
                 77, PeerStressTest::mixed);
         Map<String, String> diff = o.differences();
