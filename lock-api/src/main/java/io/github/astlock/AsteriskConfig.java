@@ -146,10 +146,19 @@ public final class AsteriskConfig {
     private final String etcDir;
     private final List<Path> files;
     private final List<String> warnings;
+    private final List<Section> sections;
 
     private AsteriskConfig(Path source, boolean exists, boolean valid, LockMode lockMode,
             boolean lockConfDir, String spoolDir, String runDir, String etcDir, List<Path> files,
             List<String> warnings) {
+        this(source, exists, valid, lockMode, lockConfDir, spoolDir, runDir, etcDir, files, warnings,
+                List.of());
+    }
+
+    private AsteriskConfig(Path source, boolean exists, boolean valid, LockMode lockMode,
+            boolean lockConfDir, String spoolDir, String runDir, String etcDir, List<Path> files,
+            List<String> warnings, List<Section> sections) {
+        this.sections = List.copyOf(sections);
         this.source = source;
         this.exists = exists;
         this.valid = valid;
@@ -409,6 +418,73 @@ public final class AsteriskConfig {
     }
 
     /**
+     * Every non-template section in file order, with its lines after templates, inheritance and
+     * {@code (+)} additions were applied: the generic view for other configuration files read
+     * with the same rules (for example {@code voicemail.conf}, or a voicemail message's
+     * {@code .txt}). Empty for an {@linkplain #valid() invalid} file and for {@link #defaults()}.
+     *
+     * @return an unmodifiable list of sections
+     */
+    public List<Section> sections() {
+        return sections;
+    }
+
+    /**
+     * The section Asterisk looks up by this name: the first non-template one, compared
+     * case-insensitively (ASCII).
+     *
+     * @param name the section name, for example {@code general}
+     * @return the section, or empty when there is none
+     */
+    public Optional<Section> section(String name) {
+        Objects.requireNonNull(name, "name");
+        for (Section s : sections) {
+            if (asciiEqualsIgnoreCase(s.name(), name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One non-template section of a configuration file.
+     *
+     * @param name    the section name as written
+     * @param entries its {@code key = value} lines in order, keys and values trimmed, values with
+     *                comments removed and {@code \;} turned into {@code ;}
+     */
+    public record Section(String name, List<java.util.Map.Entry<String, String>> entries) {
+        /**
+         * Copies the entries.
+         *
+         * @param name    the section name
+         * @param entries the entries
+         */
+        public Section {
+            Objects.requireNonNull(name, "name");
+            entries = List.copyOf(entries);
+        }
+
+        /**
+         * The value Asterisk retrieves for a key: the last line with that name, compared
+         * case-insensitively (ASCII).
+         *
+         * @param key the key
+         * @return the value, or empty when no line has that key
+         */
+        public Optional<String> value(String key) {
+            Objects.requireNonNull(key, "key");
+            String found = null;
+            for (java.util.Map.Entry<String, String> e : entries) {
+                if (asciiEqualsIgnoreCase(e.getKey(), key)) {
+                    found = e.getValue();
+                }
+            }
+            return Optional.ofNullable(found);
+        }
+    }
+
+    /**
      * A one-line summary for diagnostics, naming the source, the effective values and the number
      * of files and warnings.
      *
@@ -640,8 +716,18 @@ public final class AsteriskConfig {
                     }
                 }
             }
+            List<Section> visible = new ArrayList<>();
+            for (Category c : categories) {
+                if (!c.template) {
+                    List<java.util.Map.Entry<String, String>> entries = new ArrayList<>();
+                    for (Variable v : c.variables) {
+                        entries.add(java.util.Map.entry(v.name, v.value));
+                    }
+                    visible.add(new Section(c.name, entries));
+                }
+            }
             return new AsteriskConfig(source, exists, true, mode, confDir, spool, run, etc,
-                    new ArrayList<>(filesRead), warnings);
+                    new ArrayList<>(filesRead), warnings, visible);
         }
 
         private LockMode lockModeOf(Variable v) {

@@ -31,8 +31,10 @@ public final class Peers {
     public static final String DOTLOCKFILE_HINT = "install liblockfile's dotlockfile: apt-get install liblockfile-bin";
 
     private static final Map<String, Boolean> FOUND = new ConcurrentHashMap<>();
-    private static volatile Path reference;
-    private static volatile String referenceError;
+    /** The kit's C sources, copied side by side so one can include another. */
+    private static final List<String> C_SOURCES = List.of("asterisk-lock-ref.c", "voicemail-peer.c");
+    private static final Map<String, Path> BUILT = new ConcurrentHashMap<>();
+    private static final Map<String, String> BUILD_ERRORS = new ConcurrentHashMap<>();
 
     private Peers() {
     }
@@ -74,37 +76,54 @@ public final class Peers {
      *
      * @return the executable
      */
-    public static synchronized Path reference() {
-        if (reference != null) {
-            return reference;
+    public static Path reference() {
+        return compiled("asterisk-lock-ref");
+    }
+
+    /**
+     * Compiles one of the kit's C programs once per run: {@code <program>.c} and the kit's other C
+     * sources (which it may include) are copied out of the jar and built with the system C compiler.
+     * Skips the calling test when no C compiler is installed, and fails it when compilation fails.
+     *
+     * @param program the program's name, without {@code .c}
+     * @return the executable
+     */
+    static synchronized Path compiled(String program) {
+        Path done = BUILT.get(program);
+        if (done != null) {
+            return done;
         }
         assumeTrue(runs(TckEnvironment.cc(), "--version"), "C compiler '" + TckEnvironment.cc() + "' not found; " + CC_HINT);
-        if (referenceError != null) {
-            throw new AssertionError(referenceError);
+        String error = BUILD_ERRORS.get(program);
+        if (error != null) {
+            throw new AssertionError(error);
         }
         try {
             Path dir = TckEnvironment.workDir().resolve("c-reference");
             Files.createDirectories(dir);
-            Path source = dir.resolve("asterisk-lock-ref.c");
-            try (InputStream in = Peers.class.getResourceAsStream("asterisk-lock-ref.c")) {
-                if (in == null) {
-                    throw new AssertionError("asterisk-lock-ref.c is missing from the kit's jar");
+            for (String name : C_SOURCES) {
+                try (InputStream in = Peers.class.getResourceAsStream(name)) {
+                    if (in == null) {
+                        throw new AssertionError(name + " is missing from the kit's jar");
+                    }
+                    Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
             }
-            Path binary = dir.resolve("asterisk-lock-ref");
+            Path binary = dir.resolve(program);
             PeerProcess cc = PeerProcess.start("cc", dir, List.of(TckEnvironment.cc(), "-O2", "-Wall", "-o",
-                    binary.toString(), source.toString()));
+                    binary.toString(), dir.resolve(program + ".c").toString()));
             int rc = cc.awaitExit(Duration.ofMinutes(2));
             if (rc != 0) {
-                referenceError = "compiling the C reference failed (exit " + rc + "): " + cc.transcript();
-                throw new AssertionError(referenceError);
+                error = "compiling " + program + ".c failed (exit " + rc + "): " + cc.transcript();
+                BUILD_ERRORS.put(program, error);
+                throw new AssertionError(error);
             }
-            reference = binary;
+            BUILT.put(program, binary);
             return binary;
         } catch (IOException e) {
-            referenceError = "cannot build the C reference: " + e;
-            throw new AssertionError(referenceError, e);
+            error = "cannot build " + program + ".c: " + e;
+            BUILD_ERRORS.put(program, error);
+            throw new AssertionError(error, e);
         }
     }
 
