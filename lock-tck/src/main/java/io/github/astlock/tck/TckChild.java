@@ -34,7 +34,7 @@ import java.time.Duration;
  */
 public final class TckChild {
     /** The longest one lock attempt of a stress run may wait; far longer than any holder keeps it. */
-    private static final Duration COUNT_LOCK_WAIT = Duration.ofSeconds(10);
+    private static final Duration COUNT_LOCK_WAIT = Duration.ofSeconds(30);
 
     private TckChild() {
     }
