@@ -118,7 +118,7 @@ class InProcessTest {
         StringWriter tty = new StringWriter();
         try (WaitProgress p = WaitProgress.start(new PrintWriter(tty), true, Duration.ofMillis(10),
                 Duration.ofSeconds(5), waited -> "waiting " + waited.toMillis())) {
-            Thread.sleep(400);
+            Cli.waitFor("two updates", Duration.ofSeconds(30), () -> count(tty, "\rwaiting ") >= 2);
         }
         String s = tty.toString();
         assertTrue(s.startsWith("\rwaiting "), s);
@@ -128,9 +128,21 @@ class InProcessTest {
         StringWriter log = new StringWriter();
         try (WaitProgress p = WaitProgress.start(new PrintWriter(log), false, Duration.ofMillis(10),
                 Duration.ofMillis(100), waited -> "waiting")) {
-            Thread.sleep(270);
+            Cli.waitFor("two lines", Duration.ofSeconds(30), () -> count(log, "waiting") >= 2);
         }
-        long lines = log.toString().lines().count();
-        assertTrue(lines >= 2 && lines <= 4 && !log.toString().contains("\r"), "separate lines: " + log);
+        assertTrue(log.toString().lines().allMatch(l -> l.equals("waiting")) && !log.toString().contains("\r"),
+                "separate lines: " + log);
+    }
+
+    private static long count(StringWriter w, String what) {
+        String s;
+        synchronized (w.getBuffer()) {
+            s = w.toString();
+        }
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }

@@ -51,7 +51,8 @@ class RunInteropTest {
             Cli.Result r = cli.awaitExit(LONG);
             assertEquals(ExitCodes.TEMP_FAIL, r.exit(), r::toString);
             double waited = (r.endNanos() - locking.nanos()) / 1e9;
-            assertTrue(waited >= 0.9 && waited <= 2.0, "waited " + waited + " s, expected 0.9-2.0 s\n" + r);
+            // it must not give up before its timeout; how much later it ends depends on the machine's load
+            assertTrue(waited >= 0.9, "waited " + waited + " s, less than the 1 s timeout\n" + r);
             assertTrue(r.err().contains("timed out"), r::toString);
             return r;
         }
