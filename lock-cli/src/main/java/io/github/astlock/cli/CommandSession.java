@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * astlock itself is killed with SIGKILL.
  *
  * <p>The guard is {@code sh} in a session of its own, reading a pipe from astlock: it learns the
- * session id, then waits. When astlock ends normally it first writes {@code done}; when astlock
+ * session id, then waits. (Should astlock be killed before it could pass the session id on, the
+ * guard finds COMMAND by the token in its environment variable {@value #TOKEN_VARIABLE}.) When astlock ends normally it first writes {@code done}; when astlock
  * is killed the pipe just closes, and the guard kills every process of COMMAND's session and
  * waits until none is left before it exits. Its command line names astlock's pid, so that
  * {@code break-stale} can see that the command of a dead owner is still being stopped.
@@ -33,10 +34,23 @@ final class CommandSession {
     /** The guard's {@code $0}, searched for by {@link #guardRunning(long)}. */
     static final String GUARD_NAME = "astlock-guard";
 
+    /** The environment variable that marks COMMAND and its descendants with this run's token. */
+    static final String TOKEN_VARIABLE = "ASTLOCK_RUN";
+
     private static final String GUARD_SCRIPT = String.join("\n",
             "trap '' HUP INT QUIT TERM PIPE",
-            "IFS= read -r sid || exit 0",
-            "IFS= read -r word && [ \"$word\" = done ] && exit 0",
+            "if IFS= read -r sid; then",
+            "  IFS= read -r word && [ \"$word\" = done ] && exit 0",
+            "else",
+            // astlock was killed before it could pass COMMAND's session: find COMMAND by its token
+            "  sid=",
+            "  for e in $(grep -lzxF \"" + "ASTLOCK_RUN" + "=$2\" /proc/[0-9]*/environ 2>/dev/null); do",
+            "    p=${e#/proc/}; p=${p%/environ}",
+            "    s=$(ps -o sid= -p \"$p\" 2>/dev/null | tr -d ' ')",
+            "    [ -n \"$s\" ] && sid=$s",
+            "  done",
+            "  [ -n \"$sid\" ] || exit 0",
+            "fi",
             "kill -s KILL -- \"-$sid\" 2>/dev/null",
             "n=0",
             "while pkill -KILL -s \"$sid\" 2>/dev/null && [ $n -lt 400 ]; do n=$((n+1)); sleep 0.05; done",
@@ -64,11 +78,12 @@ final class CommandSession {
      */
     static CommandSession start(List<String> command, Io io) throws IOException {
         Optional<Path> setsid = onPath("setsid");
+        String token = ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong());
         Process guard = null;
         if (setsid.isPresent()) {
             try {
                 guard = new ProcessBuilder(setsid.get().toString(), "sh", "-c", GUARD_SCRIPT, GUARD_NAME,
-                        Long.toString(ProcessHandle.current().pid()))
+                        Long.toString(ProcessHandle.current().pid()), token)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             } catch (IOException e) {
@@ -87,7 +102,9 @@ final class CommandSession {
         argv.addAll(command);
         Process leader;
         try {
-            leader = new ProcessBuilder(argv).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+            pb.environment().put(TOKEN_VARIABLE, token);
+            leader = pb.start();
         } catch (IOException e) {
             endGuard(guard);
             throw e;

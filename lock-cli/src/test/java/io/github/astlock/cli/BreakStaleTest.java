@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code astlock break-stale}: dry run, {@code --yes}, and the locks it must never break. */
 class BreakStaleTest {
-    private static final Duration LONG = Duration.ofSeconds(20);
+    private static final Duration LONG = Duration.ofSeconds(60); // generous: a loaded machine starts JVMs slowly
 
     @TempDir
     Path dir;

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** {@code astlock demo} runs to the end on its own, fast, and cleans up. */
+/** {@code astlock demo} runs to the end on its own and cleans up. */
 class DemoTest {
     @Test
     void demoShowsTheHandOverAndCleansUp() throws Exception {
         try (Cli demo = Cli.start("demo")) {
-            // the demo itself takes a few seconds; the bound only guards against a hang
+            // a generous bound, not a speed target: a loaded machine starts JVMs slowly
             Cli.Result r = demo.awaitExit(Duration.ofSeconds(120));
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("hand-over: pid "), r::toString);

@@ -82,7 +82,7 @@ class LauncherTest {
         Path flag = dir.resolve("started");
         Process p = start(Map.of(), "run", dir.toString(), "--", "sh", "-c", ": > \"$0\"; exec sleep 30",
                 flag.toString());
-        Cli.waitFor("the command to start", Duration.ofSeconds(20), () -> Files.exists(flag));
+        Cli.waitFor("the command to start", Duration.ofSeconds(60), () -> Files.exists(flag));
         String command = p.info().command().orElse("");
         assertTrue(command.endsWith("/java"), "the script must exec java, so its pid is the JVM's: " + command);
         p.toHandle().destroy(); // SIGTERM, keeping the output pipe open

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code astlock run}'s exit statuses and its handling of signals, each in a real process. */
 class RunExitCodeTest {
-    private static final Duration LONG = Duration.ofSeconds(20);
+    private static final Duration LONG = Duration.ofSeconds(60); // generous: a loaded machine starts JVMs slowly
 
     @TempDir
     Path dir;
