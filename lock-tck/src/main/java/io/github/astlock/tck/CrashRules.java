@@ -64,7 +64,7 @@ public abstract class CrashRules extends CrossProcessRules {
     }
 
     /**
-     * CR01: when a FLOCK holder is killed with SIGKILL, the next locker holds within 50 ms of its death.
+     * CR01: when a FLOCK holder is killed with SIGKILL, the next locker holds within the hand-over limit of its death.
      *
      * @throws Exception when the check cannot be carried out
      */
@@ -85,7 +85,10 @@ public abstract class CrashRules extends CrossProcessRules {
             child.process().waitFor();
             long died = System.nanoTime();
             long ms = (acquired.get(20, TimeUnit.SECONDS) - died) / 1_000_000;
-            assertTrue(ms <= 50, "held " + ms + " ms after the holder's death (limit 50 ms)");
+            long limit = Math.max(50, TckEnvironment.handover().toMillis());
+            assertTrue(ms <= limit, "CR01: the waiter got the lock " + ms + " ms after the FLOCK holder was killed (limit "
+                    + limit + " ms, property " + TckEnvironment.HANDOVER_MS + "): the kernel frees the lock at once, "
+                    + "so the waiter should notice within its next pause");
         }
         assertEquals(List.of("lock"), names(dir), "only the harmless 'lock' file remains");
     }
