@@ -749,7 +749,9 @@ public abstract class SpiContractRules extends TckSupport {
     public final void OPS03_tryLockAnswersPromptlyWhileAnotherProcessHolds() throws Exception {
         assumeDeclared(LockMode.FLOCK);
         Path lock = dir.resolve("lock");
-        Duration bound = TckEnvironment.timeoutSlack().dividedBy(5).plusMillis(1);
+        // The fastest of five non-blocking calls stays far below this even on a loaded machine;
+        // a primitive that waits or retries for a few hundred milliseconds does not.
+        Duration bound = Duration.ofMillis(Math.min(200, TckEnvironment.timeoutSlack().dividedBy(5).toMillis() + 1));
         Duration hang = TckEnvironment.timeout().plus(TckEnvironment.timeoutSlack()).multipliedBy(2);
         try (PeerProcess holder = Peers.flockHolder(lock)) {
             holder.awaitLine("LOCK SUCCESS", Duration.ofSeconds(10));
@@ -765,7 +767,7 @@ public abstract class SpiContractRules extends TckSupport {
                 long ms = fastest / 1_000_000;
                 check(ms < bound.toMillis(), "tryLockExclusive() on " + lock + " while another process holds it took "
                         + ms + " ms even at its fastest of 5 calls; it must answer at once (the kit allows "
-                        + bound.toMillis() + " ms, a fifth of " + TckEnvironment.TIMEOUT_SLACK_MS + "): retrying "
+                        + bound.toMillis() + " ms: a fifth of " + TckEnvironment.TIMEOUT_SLACK_MS + ", at most 200 ms): retrying "
                         + "or waiting is the core's job, not the primitive's");
             } finally {
                 holder.send("release");
