@@ -123,7 +123,8 @@ public final class VoicemailSpool {
      */
     public static VoicemailSpool open(Path voicemailRoot, PathLocker locker, VoicemailConfig config,
                                       VoicemailOptions options) throws VoicemailException {
-        return open(voicemailRoot, locker, config, options, NioSpoolFs.INSTANCE);
+        return open(voicemailRoot, locker, config, options,
+                options.flushToDisk() ? NioSpoolFs.INSTANCE : NioSpoolFs.UNFLUSHED);
     }
 
     /**
@@ -591,18 +592,34 @@ public final class VoicemailSpool {
      * @throws VoicemailException when the mailbox cannot be read
      */
     public String newMessageId(Mailbox mailbox) throws VoicemailException {
-        Set<String> used = new java.util.HashSet<>();
-        for (Folder f : Folder.values()) {
-            for (VoicemailMessage m : list(mailbox, f).messages()) {
-                m.msgId().ifPresent(used::add);
-            }
-        }
+        Objects.requireNonNull(mailbox, "mailbox");
+        Set<String> used = idsInMailbox(mailbox);
         while (true) {
             String id = Instant.now().getEpochSecond() + "-" + String.format("%08x", random.nextInt() | 0x80000000);
             if (!used.contains(id)) {
                 return id;
             }
         }
+    }
+
+    /**
+     * Every id found in the mailbox, read without locks and without retrying: files that change
+     * or vanish while read are skipped (the destination folder is checked again under its lock).
+     */
+    private Set<String> idsInMailbox(Mailbox mailbox) throws VoicemailException {
+        Set<String> used = new java.util.HashSet<>();
+        for (Folder f : Folder.values()) {
+            Path dir = folderPath(mailbox, f);
+            for (String txt : scan(mailbox, f).txt.values()) {
+                try {
+                    TxtFormat.parse(fs.read(dir.resolve(txt)), dir).flatMap(MessageMetadata::msgId)
+                            .ifPresent(used::add);
+                } catch (ErrnoException e) {
+                    // gone or unreadable: not an id in use that this check could see
+                }
+            }
+        }
+        return used;
     }
 
     private static final class Resolved {

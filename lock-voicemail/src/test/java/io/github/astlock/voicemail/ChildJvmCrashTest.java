@@ -52,7 +52,7 @@ class ChildJvmCrashTest {
     }
 
     private VoicemailSpool recover(Path root) throws IOException {
-        return VoicemailSpool.open(root, recoveringLocker(), config, VoicemailOptions.defaults());
+        return VoicemailSpool.open(root, recoveringLocker(), config, SpoolTestSupport.FAST);
     }
 
     /**

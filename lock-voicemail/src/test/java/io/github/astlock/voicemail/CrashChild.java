@@ -93,7 +93,7 @@ public final class CrashChild {
         Mailbox box = SpoolTestSupport.BOX;
         if (args[0].equals("halt")) {
             VoicemailSpool spool = VoicemailSpool.open(root, locker, config,
-                    VoicemailOptions.builder().recoverOnOpen(false).build(), new HaltingFs(Integer.parseInt(args[4])));
+                    VoicemailOptions.builder().recoverOnOpen(false).flushToDisk(false).build(), new HaltingFs(Integer.parseInt(args[4])));
             String id = args[5];
             if (args[3].equals("deliver")) {
                 spool.deliver(box, Folder.INBOX, withId(config, id));
@@ -102,7 +102,7 @@ public final class CrashChild {
             }
             System.exit(0);
         }
-        VoicemailSpool spool = VoicemailSpool.open(root, locker, config, VoicemailOptions.defaults());
+        VoicemailSpool spool = VoicemailSpool.open(root, locker, config, SpoolTestSupport.FAST);
         List<String> inInbox = new ArrayList<>();
         List<String> inOld = new ArrayList<>();
         // newest first, so that numbers stay low without anyone renumbering

@@ -13,7 +13,7 @@ import java.util.Optional;
  * had died there. With {@code k = 0} it only counts and records the steps.
  */
 class FaultyFs implements SpoolFs {
-    private final SpoolFs real = NioSpoolFs.INSTANCE;
+    private final SpoolFs real = NioSpoolFs.UNFLUSHED;
     private final int crashAt;
     private int steps;
     private boolean dead;
