@@ -13,6 +13,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code halt <root> <formats> <op> <k> <msgId>}: runs one operation and dies
  *       ({@code Runtime.halt}, no cleanup of any kind) just before its k-th file-system change.</li>
+ *   <li>{@code deliver <root> <formats> <count> <mode> <backend> <tag>}: delivers messages whose
+ *       caller id and audio content carry the tag.</li>
  *   <li>{@code loop <root> <formats>}: delivers, moves and deletes until killed, printing each
  *       completed operation ({@code D id}, {@code M id folder}, {@code X id}).</li>
  * </ul>
@@ -89,8 +91,23 @@ public final class CrashChild {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[1]);
         VoicemailConfig config = VoicemailConfig.of(args[2], 50, 3);
-        PathLocker locker = PathLocker.create(LockOptions.defaults(), "nio");
         Mailbox box = SpoolTestSupport.BOX;
+        if (args[0].equals("deliver")) {
+            // deliver <root> <formats> <count> <MODE> <backend> <tag>
+            PathLocker modeLocker = PathLocker.create(LockOptions.builder()
+                    .mode(io.github.astlock.LockMode.valueOf(args[4])).build(), args[5]);
+            VoicemailSpool spool = VoicemailSpool.open(root, modeLocker, config, SpoolTestSupport.FAST);
+            for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+                String tag = args[6] + "-" + i;
+                NewMessage.Builder b = NewMessage.builder().callerId(tag);
+                for (AudioFormat f : config.formats()) {
+                    b.audio(f.name(), (tag + "." + f.extension()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                System.out.println("D " + spool.deliver(box, Folder.INBOX, b.build()).msgId() + " " + tag);
+            }
+            System.exit(0);
+        }
+        PathLocker locker = PathLocker.create(LockOptions.defaults(), "nio");
         if (args[0].equals("halt")) {
             VoicemailSpool spool = VoicemailSpool.open(root, locker, config,
                     VoicemailOptions.builder().recoverOnOpen(false).flushToDisk(false).build(), new HaltingFs(Integer.parseInt(args[4])));
