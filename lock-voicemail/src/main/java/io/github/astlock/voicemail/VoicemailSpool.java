@@ -73,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>What it cannot guarantee</h2>
- * A {@code VoiceMailMain} session holds no lock while the caller listens; it remembers message
- * numbers and applies its deletions and moves when the caller leaves. Deleting or moving a message
- * of a folder such a session has open can make Asterisk keep messages the caller deleted, or keep
+ * A caller in {@code VoiceMailMain} holds no lock while listening; Asterisk remembers message
+ * numbers and applies the caller's deletions and moves when the caller leaves. Deleting or moving a
+ * message of a folder the caller has open can make Asterisk keep messages the caller deleted, or keep
  * a saved message in both folders. Change {@code INBOX}, {@code Old} and {@code Urgent} while the
  * owner is not listening. Asterisk's message-waiting lamp does not notice changes by itself: send
  * the manager action {@code VoicemailRefresh} after changes.

@@ -2,7 +2,6 @@ package io.github.astlock.voicemail;
 
 import io.github.astlock.LockOptions;
 import io.github.astlock.PathLocker;
-import io.github.astlock.spi.ErrnoException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,59 +25,17 @@ public final class CrashChild {
     /** Dies at the k-th changing step. */
     static final class HaltingFs extends FaultyFs {
         private final int haltAt;
-        private int count;
 
         HaltingFs(int haltAt) {
             super(0);
             this.haltAt = haltAt;
         }
 
-        private void maybeHalt() {
-            if (++count == haltAt) {
+        @Override
+        protected void beforeStep(int n) {
+            if (n == haltAt) {
                 Runtime.getRuntime().halt(9);
             }
-        }
-
-        @Override
-        public void create(Path path, byte[] content) throws ErrnoException {
-            maybeHalt();
-            super.create(path, content);
-        }
-
-        @Override
-        public void copy(Path from, Path to) throws ErrnoException {
-            maybeHalt();
-            super.copy(from, to);
-        }
-
-        @Override
-        public void rename(Path from, Path to) throws ErrnoException {
-            maybeHalt();
-            super.rename(from, to);
-        }
-
-        @Override
-        public void unlink(Path path) throws ErrnoException {
-            maybeHalt();
-            super.unlink(path);
-        }
-
-        @Override
-        public void mkdir(Path dir) throws ErrnoException {
-            maybeHalt();
-            super.mkdir(dir);
-        }
-
-        @Override
-        public void chmod(Path path, int mode) throws ErrnoException {
-            maybeHalt();
-            super.chmod(path, mode);
-        }
-
-        @Override
-        public void syncDir(Path dir) throws ErrnoException {
-            maybeHalt();
-            super.syncDir(dir);
         }
     }
 

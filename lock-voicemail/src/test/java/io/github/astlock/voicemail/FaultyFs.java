@@ -37,9 +37,15 @@ class FaultyFs implements SpoolFs {
         }
     }
 
+    /** Called before each changing step is done, with its number (from 1). */
+    protected void beforeStep(int n) {
+        // nothing by default
+    }
+
     private void step(String op, Path p) throws ErrnoException {
         read(op, p);
         steps++;
+        beforeStep(steps);
         log.add(op + " " + p.getFileName());
         if (steps == crashAt) {
             dead = true;

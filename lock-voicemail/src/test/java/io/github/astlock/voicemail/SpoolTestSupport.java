@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Helpers shared by the voicemail tests. */
+/** Utilities shared by the voicemail tests. */
 final class SpoolTestSupport {
     static final Mailbox BOX = Mailbox.of("default", "1234");
     /** Crashes of a process do not need disk flushes to be recovered; tests skip them for speed. */
