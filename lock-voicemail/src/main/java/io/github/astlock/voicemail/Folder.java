@@ -1,5 +1,6 @@
 package io.github.astlock.voicemail;
 
+import io.github.astlock.AsteriskConfig;
 import java.util.Optional;
 
 /**
@@ -9,35 +10,30 @@ import java.util.Optional;
  */
 public enum Folder {
     /** New messages ({@code INBOX}); counted as "new" by message-waiting. */
-    INBOX("INBOX"),
+    INBOX,
     /** Heard messages ({@code Old}); counted as "old". */
-    OLD("Old"),
+    OLD,
     /** {@code Work}. */
-    WORK("Work"),
+    WORK,
     /** {@code Family}. */
-    FAMILY("Family"),
+    FAMILY,
     /** {@code Friends}. */
-    FRIENDS("Friends"),
+    FRIENDS,
     /** {@code Cust1}. */
-    CUST1("Cust1"),
+    CUST1,
     /** {@code Cust2}. */
-    CUST2("Cust2"),
+    CUST2,
     /** {@code Cust3}. */
-    CUST3("Cust3"),
+    CUST3,
     /** {@code Cust4}. */
-    CUST4("Cust4"),
+    CUST4,
     /** {@code Cust5}. */
-    CUST5("Cust5"),
+    CUST5,
     /** Deleted messages kept when {@code backupdeleted} is set ({@code Deleted}); a rotating folder. */
-    DELETED("Deleted"),
+    DELETED,
     /** Urgent new messages ({@code Urgent}); counted as "new" by message-waiting. */
-    URGENT("Urgent");
+    URGENT;
 
-    private final String dirName;
-
-    Folder(String dirName) {
-        this.dirName = dirName;
-    }
 
     /**
      * Returns the directory name, exactly as Asterisk spells it.
@@ -45,7 +41,7 @@ public enum Folder {
      * @return the directory name, for example {@code INBOX} or {@code Old}
      */
     public String dirName() {
-        return dirName;
+        return AsteriskConfig.STANDARD_FOLDERS.get(ordinal());
     }
 
     /**
@@ -85,7 +81,7 @@ public enum Folder {
             return Optional.empty();
         }
         for (Folder f : values()) {
-            if (f.dirName.equalsIgnoreCase(name) && isAscii(name)) {
+            if (f.dirName().equalsIgnoreCase(name) && isAscii(name)) {
                 return Optional.of(f);
             }
         }
@@ -100,7 +96,7 @@ public enum Folder {
      */
     public static Optional<Folder> fromDirName(String dirName) {
         for (Folder f : values()) {
-            if (f.dirName.equals(dirName)) {
+            if (f.dirName().equals(dirName)) {
                 return Optional.of(f);
             }
         }

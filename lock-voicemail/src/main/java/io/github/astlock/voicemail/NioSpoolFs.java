@@ -24,9 +24,15 @@ import java.util.stream.Stream;
 
 /** {@link SpoolFs} on java.nio. */
 final class NioSpoolFs implements SpoolFs {
-    static final NioSpoolFs INSTANCE = new NioSpoolFs();
+    /** Flushes every written file and directory change to disk. */
+    static final NioSpoolFs INSTANCE = new NioSpoolFs(true);
+    /** Leaves flushing to the operating system (for tests and scratch spools). */
+    static final NioSpoolFs UNFLUSHED = new NioSpoolFs(false);
 
-    private NioSpoolFs() {
+    private final boolean flush;
+
+    private NioSpoolFs(boolean flush) {
+        this.flush = flush;
     }
 
     private static ErrnoException fail(String op, Path path, Path other, IOException e) {
@@ -81,7 +87,9 @@ final class NioSpoolFs implements SpoolFs {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (flush) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             if (created) {
                 quietUnlink(path);
@@ -105,7 +113,9 @@ final class NioSpoolFs implements SpoolFs {
                     ch.write(buf);
                 }
             }
-            ch.force(true);
+            if (flush) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             if (created) {
                 quietUnlink(to);
@@ -176,6 +186,9 @@ final class NioSpoolFs implements SpoolFs {
 
     @Override
     public void syncDir(Path dir) throws ErrnoException {
+        if (!flush) {
+            return;
+        }
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

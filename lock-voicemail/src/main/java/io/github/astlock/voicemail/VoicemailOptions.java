@@ -23,8 +23,10 @@ public final class VoicemailOptions {
     private final int displayReadAttempts;
     private final int txtPermissions;
     private final boolean deleteCacheFiles;
+    private final boolean flushToDisk;
 
     private VoicemailOptions(Builder b) {
+        this.flushToDisk = b.flushToDisk;
         this.journalDirectory = b.journalDirectory;
         this.recoverOnOpen = b.recoverOnOpen;
         this.actOnFirstDuplicate = b.actOnFirstDuplicate;
@@ -109,12 +111,24 @@ public final class VoicemailOptions {
         return deleteCacheFiles;
     }
 
+    /**
+     * Returns whether every staged file, journal and directory change is flushed to disk
+     * ({@code fsync}) before the next step, so that a power loss cannot undo a committed message
+     * or leave a renamed file without its content.
+     *
+     * @return {@code true} by default
+     */
+    public boolean flushToDisk() {
+        return flushToDisk;
+    }
+
     @Override
     public String toString() {
         return "VoicemailOptions[journal=" + (journalDirectory == null ? "mailbox tmp/" : journalDirectory)
                 + ", recoverOnOpen=" + recoverOnOpen + ", actOnFirstDuplicate=" + actOnFirstDuplicate
                 + ", displayReadAttempts=" + displayReadAttempts + ", txtPermissions=0"
-                + Integer.toOctalString(txtPermissions) + ", deleteCacheFiles=" + deleteCacheFiles + "]";
+                + Integer.toOctalString(txtPermissions) + ", deleteCacheFiles=" + deleteCacheFiles
+                + ", flushToDisk=" + flushToDisk + "]";
     }
 
     /** Builds {@link VoicemailOptions}. Not thread-safe. */
@@ -125,8 +139,22 @@ public final class VoicemailOptions {
         private int displayReadAttempts = 5;
         private int txtPermissions = 0666;
         private boolean deleteCacheFiles;
+        private boolean flushToDisk = true;
 
         private Builder() {
+        }
+
+        /**
+         * Sets whether writes are flushed to disk. Turning it off makes changes much faster on
+         * slow disks, and keeps every guarantee except against a power loss or kernel crash; a
+         * crash of the JVM alone is still recovered. Meant for tests and scratch spools.
+         *
+         * @param value {@code false} to leave flushing to the operating system
+         * @return this builder
+         */
+        public Builder flushToDisk(boolean value) {
+            this.flushToDisk = value;
+            return this;
         }
 
         /**

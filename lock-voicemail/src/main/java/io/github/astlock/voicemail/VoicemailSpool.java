@@ -73,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>What it cannot guarantee</h2>
- * A {@code VoiceMailMain} session holds no lock while the caller listens; it remembers message
- * numbers and applies its deletions and moves when the caller leaves. Deleting or moving a message
- * of a folder such a session has open can make Asterisk keep messages the caller deleted, or keep
+ * A caller in {@code VoiceMailMain} holds no lock while listening; Asterisk remembers message
+ * numbers and applies the caller's deletions and moves when the caller leaves. Deleting or moving a
+ * message of a folder the caller has open can make Asterisk keep messages the caller deleted, or keep
  * a saved message in both folders. Change {@code INBOX}, {@code Old} and {@code Urgent} while the
  * owner is not listening. Asterisk's message-waiting lamp does not notice changes by itself: send
  * the manager action {@code VoicemailRefresh} after changes.
@@ -123,7 +123,8 @@ public final class VoicemailSpool {
      */
     public static VoicemailSpool open(Path voicemailRoot, PathLocker locker, VoicemailConfig config,
                                       VoicemailOptions options) throws VoicemailException {
-        return open(voicemailRoot, locker, config, options, NioSpoolFs.INSTANCE);
+        return open(voicemailRoot, locker, config, options,
+                options.flushToDisk() ? NioSpoolFs.INSTANCE : NioSpoolFs.UNFLUSHED);
     }
 
     /**
@@ -591,18 +592,34 @@ public final class VoicemailSpool {
      * @throws VoicemailException when the mailbox cannot be read
      */
     public String newMessageId(Mailbox mailbox) throws VoicemailException {
-        Set<String> used = new java.util.HashSet<>();
-        for (Folder f : Folder.values()) {
-            for (VoicemailMessage m : list(mailbox, f).messages()) {
-                m.msgId().ifPresent(used::add);
-            }
-        }
+        Objects.requireNonNull(mailbox, "mailbox");
+        Set<String> used = idsInMailbox(mailbox);
         while (true) {
             String id = Instant.now().getEpochSecond() + "-" + String.format("%08x", random.nextInt() | 0x80000000);
             if (!used.contains(id)) {
                 return id;
             }
         }
+    }
+
+    /**
+     * Every id found in the mailbox, read without locks and without retrying: files that change
+     * or vanish while read are skipped (the destination folder is checked again under its lock).
+     */
+    private Set<String> idsInMailbox(Mailbox mailbox) throws VoicemailException {
+        Set<String> used = new java.util.HashSet<>();
+        for (Folder f : Folder.values()) {
+            Path dir = folderPath(mailbox, f);
+            for (String txt : scan(mailbox, f).txt.values()) {
+                try {
+                    TxtFormat.parse(fs.read(dir.resolve(txt)), dir).flatMap(MessageMetadata::msgId)
+                            .ifPresent(used::add);
+                } catch (ErrnoException e) {
+                    // gone or unreadable: not an id in use that this check could see
+                }
+            }
+        }
+        return used;
     }
 
     private static final class Resolved {

@@ -22,7 +22,9 @@ class VoicemailSpoolTest {
 
     @Test
     void deliverListMoveDelete() throws Exception {
-        VoicemailSpool spool = SpoolTestSupport.open(root, config);
+        // the default options: every write flushed to disk
+        VoicemailSpool spool = VoicemailSpool.open(root, SpoolTestSupport.nioLocker(), config,
+                VoicemailOptions.defaults());
         OperationResult d = spool.deliver(BOX, Folder.INBOX, message(config, "\"A;B\" <201>"));
         assertEquals(0, d.after().orElseThrow().index());
         Path inbox = spool.folderPath(BOX, Folder.INBOX);
