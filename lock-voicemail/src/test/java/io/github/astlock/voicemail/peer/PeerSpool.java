@@ -83,7 +83,7 @@ final class PeerSpool {
      */
     VoicemailPeer peer() {
         return VoicemailPeer.of(mailboxDir, mode).formats(formats).maxmsg(maxmsg).maxDeleted(maxDeleted)
-                .counterBase(0x01000000L * processes.incrementAndGet());
+                .counterBase(0x00100000L * processes.incrementAndGet());
     }
 
     Path folder(Folder f) {
