@@ -232,6 +232,8 @@ public final class VoicemailPeer {
             if (rc != 0) {
                 throw new AssertionError("voicemail peer exited with " + rc + ": " + p.transcript());
             }
+            // its last line may still be on its way through the reader thread
+            p.awaitLine("DONE", Duration.ofMinutes(1));
             List<Event> events = p.output().stream().map(Event::parse).toList();
             if (events.isEmpty() || !events.get(events.size() - 1).kind().equals("DONE")) {
                 throw new AssertionError("voicemail peer did not finish its work: " + p.transcript());

@@ -60,7 +60,9 @@ final class PeerSpool {
         this.mailboxDir = Files.createDirectories(root.resolve("default").resolve("100"));
         // FLOCK needs a native backend; LOCKFILE runs on the pure-Java one
         String backend = mode == LockMode.FLOCK ? "jna" : "nio";
-        PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ofSeconds(10)).build(),
+        // generous: when a folder loses a message between its count and its renumbering, the peer
+        // (like Asterisk) probes all 9999 numbers under the lock, which takes seconds on a busy machine
+        PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ofSeconds(60)).build(),
                 backend);
         this.spool = VoicemailSpool.open(root, locker, VoicemailConfig.of(formats, maxmsg, maxDeleted),
                 // the peers renumber all the time: give unlocked listings more chances than the default
@@ -83,7 +85,7 @@ final class PeerSpool {
      */
     VoicemailPeer peer() {
         return VoicemailPeer.of(mailboxDir, mode).formats(formats).maxmsg(maxmsg).maxDeleted(maxDeleted)
-                .counterBase(0x01000000L * processes.incrementAndGet());
+                .counterBase(0x00100000L * processes.incrementAndGet());
     }
 
     Path folder(Folder f) {

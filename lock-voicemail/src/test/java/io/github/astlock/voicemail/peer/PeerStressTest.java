@@ -25,7 +25,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,7 @@ class PeerStressTest {
         final Map<String, Integer> expected = new ConcurrentHashMap<>();
         final Set<String> ourIds = new ConcurrentSkipListSet<>();
         final Map<String, Integer> counts = new ConcurrentHashMap<>();
+        final AtomicInteger ourDone = new AtomicInteger();
         final List<String> peerLines = Collections.synchronizedList(new ArrayList<>());
         PeerSpool.Audit audit;
 
@@ -68,6 +71,9 @@ class PeerStressTest {
 
         void count(String what) {
             counts.merge(what, 1, Integer::sum);
+            if (what.startsWith("ours ")) {
+                ourDone.incrementAndGet();
+            }
         }
 
         /** (folder/msg_id) whose count on disk differs from the sum of reported changes. */
@@ -99,48 +105,67 @@ class PeerStressTest {
         }
     }
 
+    /** Peer processes each peer side runs one after another, paced by our progress. */
+    private static final int BATCHES = 20;
+
     /**
-     * Runs {@code peers} peer processes ({@code peerOps} operations in all, chosen from
+     * Runs {@code peers} peer sides ({@code peerOps} operations in all, chosen from
      * {@code peerOpNames}) and {@code threads} threads of ours ({@code ourOps} in all) at once.
+     * Each peer side runs its share as {@value #BATCHES} short processes, starting batch k only
+     * once we have done k/{@value #BATCHES} of our operations, so both sides overlap from the first
+     * operation to the last (a peer alone is much faster than our side).
      */
     private Outcome run(PeerSpool s, int peers, int peerOps, String[] peerOpNames, int threads, int ourOps, long seed,
                         OurWork work) throws Exception {
         Outcome o = new Outcome();
-        List<PeerProcess> running = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try {
-            for (int p = 0; p < peers; p++) {
-                running.add(s.peer().ops(peerOpNames).start("random", Long.toString(seed + p),
-                        Integer.toString(peerOps / peers)));
-            }
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                long mySeed = seed * 31 + t;
-                int n = ourOps / threads;
-                Thread w = new Thread(() -> {
-                    try {
-                        work.run(s, o, new Random(mySeed), n);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }, "vm-worker-" + t);
-                workers.add(w);
-                w.start();
-            }
-            for (Thread w : workers) {
-                w.join();
-            }
-            for (PeerProcess p : running) {
-                Run r = Run.of(p, Duration.ofMinutes(30));
-                for (Event e : r.events()) {
-                    account(o, e);
+        CountDownLatch oursDone = new CountDownLatch(threads);
+        List<Thread> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long mySeed = seed * 31 + t;
+            int n = ourOps / threads;
+            all.add(new Thread(() -> {
+                try {
+                    work.run(s, o, new Random(mySeed), n);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    oursDone.countDown();
                 }
-            }
-        } finally {
-            running.forEach(PeerProcess::close);
+            }, "vm-worker-" + t));
+        }
+        for (int p = 0; p < peers; p++) {
+            int side = p;
+            int share = peerOps / peers;
+            all.add(new Thread(() -> {
+                try {
+                    for (int b = 0; b < BATCHES; b++) {
+                        int n = share * (b + 1) / BATCHES - share * b / BATCHES;
+                        long due = (long) ourOps * b / BATCHES;
+                        while (o.ourDone.get() < due && oursDone.getCount() > 0 && failure.get() == null) {
+                            Thread.sleep(5);
+                        }
+                        if (n == 0) {
+                            continue;
+                        }
+                        try (PeerProcess proc = s.peer().ops(peerOpNames).start("random",
+                                Long.toString(seed * 1000 + side * 100 + b), Integer.toString(n))) {
+                            for (Event e : Run.of(proc, Duration.ofMinutes(30)).events()) {
+                                account(o, e);
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "vm-peer-side-" + p));
+        }
+        all.forEach(Thread::start);
+        for (Thread t : all) {
+            t.join();
         }
         if (failure.get() != null) {
-            throw new AssertionError("a worker of ours failed", failure.get());
+            throw new AssertionError("the run failed", failure.get());
         }
         o.audit = s.audit();
         return o;
