@@ -343,10 +343,14 @@ public final class PathLocker {
         }
         // Under the directory lock no astlock process of this host is inside the lock protocol
         // for this folder, so moving .lock aside and back cannot let one in or resurrect a lock
-        // it has just released.
+        // it has just released. When an astlock process holds the directory lock, it holds
+        // .lock or waits for it; then only that process could take .lock in the short window
+        // of the break, and a .lock it took is put back, so the break goes ahead without it.
         try {
-            return new DirectoryLockProtocol(ops, lockfile).whileLocked(dir, Backoff.deadline(options.timeout()),
+            return new DirectoryLockProtocol(ops, lockfile).whileLocked(dir, Backoff.deadline(Duration.ZERO),
                     new Backoff(options.initialBackoff(), options.maxBackoff()), () -> lockfile.breakStale(dir, false));
+        } catch (LockTimeoutException busy) {
+            return lockfile.breakStale(dir, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockInterruptedException(dir, LockMode.LOCKFILE, e);

@@ -160,6 +160,11 @@ public final class DirectoryLockProtocol implements LockProtocol {
                     return guard;
                 }
                 LOG.debug("{} now names another directory than the one being locked; starting again", dir);
+                if (Backoff.remaining(deadline) <= 0) {
+                    throw new LockTimeoutException(dir, mode(), backoff.elapsed(),
+                            dir + " kept naming another directory while we locked it");
+                }
+                backoff.pause(deadline);
             } catch (ErrnoException e) {
                 throw Errors.map(dir, mode(), Errors.Step.DIRECTORY, e);
             } finally {

@@ -131,6 +131,27 @@ final class BrokenBackends {
                 }
             };
         }
+
+        @Override
+        public FlockFile openDirectoryForFlock(Path path) throws ErrnoException {
+            FlockFile fd = real().openDirectoryForFlock(path);
+            return new FlockFile() {
+                @Override
+                public FileStat fstat() throws ErrnoException {
+                    return blind(fd.fstat());
+                }
+
+                @Override
+                public boolean tryLockExclusive() throws ErrnoException {
+                    return fd.tryLockExclusive();
+                }
+
+                @Override
+                public void close() throws ErrnoException {
+                    fd.close();
+                }
+            };
+        }
     }
 
     // ------------------------------------------------------------------ kit subjects (not run by Surefire)
@@ -177,6 +198,22 @@ final class BrokenBackends {
                 return in.readNBytes(maxBytes);
             } catch (IOException e) {
                 throw new ErrnoException("read", path, null, Errno.fromException(e), e);
+            }
+        }
+    }
+
+    /** Reads through an interruptible channel, keeping the interrupt: fails on an interrupted thread. */
+    static final class InterruptibleRead extends WrappedBackend {
+        @Override
+        public byte[] read(Path path, int maxBytes) throws ErrnoException {
+            try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(maxBytes);
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // until full or end of file
+                }
+                return java.util.Arrays.copyOf(buf.array(), buf.position());
+            } catch (IOException e) {
+                throw new ErrnoException("read", path, null, Errno.EIO, e);
             }
         }
     }
@@ -250,6 +287,14 @@ final class BrokenBackends {
         @Override
         protected LockBackendProvider createBackend() {
             return new BlockingRead();
+        }
+    }
+
+    /** Kit subject. */
+    static class InterruptibleReadSubject extends LockBackendTck {
+        @Override
+        protected LockBackendProvider createBackend() {
+            return new InterruptibleRead();
         }
     }
 

@@ -132,10 +132,10 @@ class BrokenBackendsTest {
     }
 
     @Test
-    void interruptibleBlockingReadIsCaughtByTheInterruptedClose() {
+    void interruptibleReadIsCaughtByTheInterruptedClose() {
         String[] tests = {"RL03_interruptedCloseReleases"};
         assertAllPass(BrokenBackends.HonestSubject.class, tests);
-        Map<String, String> o = run(BrokenBackends.BlockingReadSubject.class, tests);
+        Map<String, String> o = run(BrokenBackends.InterruptibleReadSubject.class, tests);
         assertCaught(o, "RL03_interruptedCloseReleases");
     }
 
