@@ -14,15 +14,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README section's example is this module's example class, and it runs as written. */
+/** The README's voicemail example is this module's example class, and it runs as written. */
 class ReadmeExampleTest {
     @TempDir
     Path dir;
 
     @Test
     void readmeShowsTheExampleClassVerbatim() throws Exception {
-        String readme = Files.readString(Path.of("README-section.md"));
-        int start = readme.indexOf("```java\n") + "```java\n".length();
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("### Deliver a recording, move it to Old, delete it");
+        assertTrue(section >= 0, "the README has the voicemail example section");
+        int start = readme.indexOf("```java\n", section) + "```java\n".length();
         String shown = readme.substring(start, readme.indexOf("```\n", start));
         String source = Files.readString(Path.of("src/test/java/io/github/astlock/voicemail/example/"
                 + "DeliverMoveDelete.java"));
