@@ -31,6 +31,8 @@ final class DefaultRead {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return readOnce(path, maxBytes);
+                } catch (ErrnoException e) {
+                    throw e; // already says what is wrong: not to be mapped again below
                 } catch (ClosedByInterruptException e) {
                     interrupted = true;
                     Thread.interrupted();
