@@ -89,8 +89,8 @@ final class NativeBinding {
         String jnaVersion;
         try {
             Native.getLastError(); // initializes Native, which loads jnidispatch
-            String v = Native.class.getPackage().getImplementationVersion();
-            jnaVersion = v != null ? v : Native.VERSION;
+            // JNA's own constant: a package's manifest version is the runnable jar's, not JNA's
+            jnaVersion = Native.VERSION;
         } catch (Throwable t) {
             return Result.unusable("the JNA native dispatch library (jnidispatch) cannot be loaded: " + describe(t)
                     + " (see jna.boot.library.path, jna.nosys, jna.tmpdir; a noexec temporary directory is a common cause)");
