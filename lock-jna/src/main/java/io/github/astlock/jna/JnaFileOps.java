@@ -198,6 +198,9 @@ final class JnaFileOps implements FileOps {
         }
         try {
             FileStat st = fstat(fd, path);
+            if (st.type() == io.github.astlock.spi.FileType.DIRECTORY) {
+                throw new ErrnoException("read", path, Errno.EISDIR); // what read(2) itself would say
+            }
             if (st.type() != io.github.astlock.spi.FileType.REGULAR) {
                 throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
                         "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);

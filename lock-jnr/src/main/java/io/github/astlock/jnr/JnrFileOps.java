@@ -318,6 +318,9 @@ final class JnrFileOps implements FileOps {
         }
         try {
             FileStat st = fstat(fd, path);
+            if (st.type() == FileType.DIRECTORY) {
+                throw new ErrnoException("read", path, Errno.EISDIR); // what read(2) itself would say
+            }
             if (st.type() != FileType.REGULAR) {
                 throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
                         "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);
