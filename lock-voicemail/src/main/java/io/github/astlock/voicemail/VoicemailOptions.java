@@ -23,6 +23,7 @@ public final class VoicemailOptions {
     private final int displayReadAttempts;
     private final int txtPermissions;
     private final boolean deleteCacheFiles;
+    private final CommitListener commitListener;
 
     private VoicemailOptions(Builder b) {
         this.journalDirectory = b.journalDirectory;
@@ -31,6 +32,7 @@ public final class VoicemailOptions {
         this.displayReadAttempts = b.displayReadAttempts;
         this.txtPermissions = b.txtPermissions;
         this.deleteCacheFiles = b.deleteCacheFiles;
+        this.commitListener = b.commitListener;
     }
 
     /**
@@ -109,6 +111,15 @@ public final class VoicemailOptions {
         return deleteCacheFiles;
     }
 
+    /**
+     * Returns the listener told about each committed change.
+     *
+     * @return the listener; empty by default
+     */
+    public Optional<CommitListener> commitListener() {
+        return Optional.ofNullable(commitListener);
+    }
+
     @Override
     public String toString() {
         return "VoicemailOptions[journal=" + (journalDirectory == null ? "mailbox tmp/" : journalDirectory)
@@ -125,6 +136,7 @@ public final class VoicemailOptions {
         private int displayReadAttempts = 5;
         private int txtPermissions = 0666;
         private boolean deleteCacheFiles;
+        private CommitListener commitListener;
 
         private Builder() {
         }
@@ -200,6 +212,17 @@ public final class VoicemailOptions {
          */
         public Builder deleteCacheFiles(boolean value) {
             this.deleteCacheFiles = value;
+            return this;
+        }
+
+        /**
+         * Sets a listener told about each committed change, outside the folder locks.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder commitListener(CommitListener listener) {
+            this.commitListener = Objects.requireNonNull(listener, "commitListener");
             return this;
         }
 
