@@ -107,6 +107,11 @@ maxsilence = 0
 101 => 1234,Conformance 101
 102 => 1234,Conformance 102
 103 => 1234,Conformance 103,,,maxmsg=3
+104 => 1234,Conformance 104
+105 => 1234,Conformance 105
+106 => 1234,Conformance 106
+107 => 1234,Conformance 107
+108 => 1234,Conformance 108
 CONF
 
 write_default extensions.conf <<CONF
@@ -114,6 +119,10 @@ write_default extensions.conf <<CONF
 ; The other leg of a Local channel whose first leg runs VoiceMail(): plays a tone, hangs up.
 exten => play,1,Answer()
  same => n,Playback($DIR/data/tone)
+ same => n,Hangup()
+; The other leg for VoiceMailPlayMsg(): answers and listens for a while.
+exten => sink,1,Answer()
+ same => n,Wait(20)
  same => n,Hangup()
 CONF
 

@@ -12,6 +12,7 @@ public class AmiException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The AMI action that failed. */
     private final String action;
 
     /**
