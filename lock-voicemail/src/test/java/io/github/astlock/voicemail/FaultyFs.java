@@ -12,7 +12,7 @@ import java.util.Optional;
  * before doing anything, and so does every operation after it, reads included, as if the process
  * had died there. With {@code k = 0} it only counts and records the steps.
  */
-final class FaultyFs implements SpoolFs {
+class FaultyFs implements SpoolFs {
     private final SpoolFs real = NioSpoolFs.INSTANCE;
     private final int crashAt;
     private int steps;
