@@ -84,6 +84,8 @@ load = bridge_simple.so
 load = func_callerid.so
 load = app_playback.so
 load = app_echo.so
+load = res_adsi.so
+load = res_smdi.so
 load = app_voicemail.so
 load = pbx_config.so
 CONF

@@ -24,10 +24,10 @@ if [ "${INSTALL_DEPS:-0}" = 1 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $DEPS
 fi
 
-# Modules needed besides the core (which holds AMI, Local channels and the
+# app_voicemail needs res_adsi and res_smdi loaded. Modules needed besides the core (which holds AMI, Local channels and the
 # bridging core): voicemail, playback, the dialplan from extensions.conf,
 # wav/gsm file formats and codecs between them, a timer, the simple bridge.
-MODULES="app_voicemail app_playback app_echo pbx_config
+MODULES="app_voicemail res_adsi res_smdi app_playback app_echo pbx_config
 format_wav format_gsm format_wav_gsm format_pcm
 codec_gsm codec_ulaw codec_alaw codec_resample
 res_timing_timerfd bridge_simple func_callerid"
