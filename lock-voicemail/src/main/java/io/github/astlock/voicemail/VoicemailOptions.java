@@ -24,6 +24,7 @@ public final class VoicemailOptions {
     private final int txtPermissions;
     private final boolean deleteCacheFiles;
     private final boolean flushToDisk;
+    private final CommitListener commitListener;
 
     private VoicemailOptions(Builder b) {
         this.flushToDisk = b.flushToDisk;
@@ -33,6 +34,7 @@ public final class VoicemailOptions {
         this.displayReadAttempts = b.displayReadAttempts;
         this.txtPermissions = b.txtPermissions;
         this.deleteCacheFiles = b.deleteCacheFiles;
+        this.commitListener = b.commitListener;
     }
 
     /**
@@ -122,6 +124,15 @@ public final class VoicemailOptions {
         return flushToDisk;
     }
 
+    /**
+     * Returns the listener told about each committed change.
+     *
+     * @return the listener; empty by default
+     */
+    public Optional<CommitListener> commitListener() {
+        return Optional.ofNullable(commitListener);
+    }
+
     @Override
     public String toString() {
         return "VoicemailOptions[journal=" + (journalDirectory == null ? "mailbox tmp/" : journalDirectory)
@@ -140,6 +151,7 @@ public final class VoicemailOptions {
         private int txtPermissions = 0666;
         private boolean deleteCacheFiles;
         private boolean flushToDisk = true;
+        private CommitListener commitListener;
 
         private Builder() {
         }
@@ -228,6 +240,17 @@ public final class VoicemailOptions {
          */
         public Builder deleteCacheFiles(boolean value) {
             this.deleteCacheFiles = value;
+            return this;
+        }
+
+        /**
+         * Sets a listener told about each committed change, outside the folder locks.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder commitListener(CommitListener listener) {
+            this.commitListener = Objects.requireNonNull(listener, "commitListener");
             return this;
         }
 

@@ -1064,8 +1064,8 @@ public final class VoicemailSpool {
                 deleteJournal(j);
             }
         }
-        return new OperationResult(op, msgId, before, Optional.of(new MessageLocation(mailbox, folder, index)),
-                notes);
+        return committed(new OperationResult(op, msgId, before,
+                Optional.of(new MessageLocation(mailbox, folder, index)), notes));
     }
 
     private boolean undoPlaced(List<Path> placed) {
@@ -1307,9 +1307,9 @@ public final class VoicemailSpool {
                     deleteJournal(j);
                 }
             }
-            return new OperationResult(OperationResult.Operation.MOVE, msgId,
+            return committed(new OperationResult(OperationResult.Operation.MOVE, msgId,
                     Optional.of(new MessageLocation(fromBox, fromFolder, fromIndex)),
-                    Optional.of(new MessageLocation(toMailbox, toFolder, toIndex)), notes);
+                    Optional.of(new MessageLocation(toMailbox, toFolder, toIndex)), notes));
         } finally {
             ACTIVE.remove(opid);
         }
@@ -1407,10 +1407,26 @@ public final class VoicemailSpool {
                     deleteJournal(j);
                 }
             }
-            return new OperationResult(OperationResult.Operation.DELETE, msgId,
-                    Optional.of(new MessageLocation(box, folder, index)), Optional.empty(), notes);
+            return committed(new OperationResult(OperationResult.Operation.DELETE, msgId,
+                    Optional.of(new MessageLocation(box, folder, index)), Optional.empty(), notes));
         } finally {
             ACTIVE.remove(opid);
+        }
+    }
+
+    /** Tells the commit listener, if any, about a committed change; its failures become notes. */
+    private OperationResult committed(OperationResult result) {
+        CommitListener listener = options.commitListener().orElse(null);
+        if (listener == null) {
+            return result;
+        }
+        try {
+            listener.committed(result);
+            return result;
+        } catch (RuntimeException e) {
+            List<String> notes = new ArrayList<>(result.notes());
+            notes.add("after the commit, the commit listener failed: " + e);
+            return new OperationResult(result.operation(), result.msgId(), result.before(), result.after(), notes);
         }
     }
 
