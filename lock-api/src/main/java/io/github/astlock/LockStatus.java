@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param directory  the directory, absolute
  * @param lockfile   the holder of {@code .lock}, when it exists
  * @param flock      the holder of a {@code flock(2)} on {@code lock}, when there is one ({@code lock} itself may
- *                   exist unlocked: Asterisk and astlock leave it behind, which is normal)
+ *                   exist unlocked: Asterisk and astlock leave it behind, which is normal); also present,
+ *                   without a pid and with a {@link LockHolder#detail() detail}, when {@code lock} is something
+ *                   every FLOCK-mode locker refuses (a symbolic link, a FIFO, a file with several hard links)
  * @param leftovers  temporary lock files found in the directory
  */
 public record LockStatus(Path directory, Optional<LockHolder> lockfile, Optional<LockHolder> flock,
@@ -24,7 +26,8 @@ public record LockStatus(Path directory, Optional<LockHolder> lockfile, Optional
      * @return whether either lock is held
      */
     public boolean isHeld() {
-        return lockfile.isPresent() || flock.isPresent();
+        // a FLOCK-mode entry without a holding process only reports a lock file that lockers refuse
+        return lockfile.isPresent() || flock.filter(h -> h.pid().isPresent()).isPresent();
     }
 
     /**

@@ -171,7 +171,7 @@ final class StatusCommand implements Callable<Integer> {
         problem.ifPresent(p -> sb.append("\n  flock mode: ").append(p));
         st.lockfile().ifPresent(h -> sb.append("\n  lockfile mode: ").append(h.lockFile().getFileName())
                 .append(" held by ").append(WaitProgress.describe(h)).append(liveness(h)));
-        st.flock().ifPresent(h -> sb.append("\n  flock mode: flock(2) on ").append(h.lockFile().getFileName())
+        st.flock().filter(h -> h.pid().isPresent()).ifPresent(h -> sb.append("\n  flock mode: flock(2) on ").append(h.lockFile().getFileName())
                 .append(" held by ").append(WaitProgress.describe(h)));
         for (LeftoverFile f : st.leftovers()) {
             sb.append("\n  leftover ").append(f.ours() ? "astlock" : "Asterisk").append(" temporary file ")

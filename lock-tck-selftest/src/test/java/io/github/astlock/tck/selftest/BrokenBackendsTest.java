@@ -77,13 +77,15 @@ class BrokenBackendsTest {
 
     @Test
     void linkIgnoringEexistIsCaught() {
+        // Two JVMs on this backend still exclude each other (XP01 passes): the directory lock keeps
+        // astlock processes apart whatever happens to .lock. The broken link shows against an
+        // existing .lock and against Asterisk.
         String[] tests = {"SPI02_linkReportsEveryExistingEntryAsFalse", "LF03_existingRegularFileBlocks",
-            "XP01_twoJvmsExcludeEachOtherLockfile", "IO01_waitsForAsteriskLockfile"};
+            "IO01_waitsForAsteriskLockfile"};
         assertAllPass(BrokenBackends.HonestSubject.class, tests);
         Map<String, String> o = run(BrokenBackends.LinkIgnoresEexistSubject.class, tests);
         assertCaught(o, "SPI02_linkReportsEveryExistingEntryAsFalse", "link onto existing");
         assertCaught(o, "LF03_existingRegularFileBlocks", "LockTimeoutException");
-        assertCaught(o, "XP01_twoJvmsExcludeEachOtherLockfile", "second JVM while the first holds");
         assertCaught(o, "IO01_waitsForAsteriskLockfile", "must time out");
     }
 
