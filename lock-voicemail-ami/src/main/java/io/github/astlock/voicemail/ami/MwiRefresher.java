@@ -178,6 +178,9 @@ public final class MwiRefresher implements CommitListener, AutoCloseable {
                 upTo = requested;
             }
             MwiRefreshException failure = send(batch);
+            if (failure != null) {
+                report(failure); // before flush() can return: a caller sees the handler's effect first
+            }
             synchronized (mutex) {
                 done = Math.max(done, upTo);
                 if (failure != null) {
@@ -185,9 +188,7 @@ public final class MwiRefresher implements CommitListener, AutoCloseable {
                 }
                 mutex.notifyAll();
             }
-            if (failure != null) {
-                report(failure);
-            } else if (failing) {
+            if (failure == null && failing) {
                 failing = false;
                 LOG.info("message-waiting refreshes at {} work again", settings.address());
             }
