@@ -1,6 +1,7 @@
 package io.github.astlock.jna;
 
 import com.sun.jna.Native;
+import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
@@ -192,43 +193,39 @@ final class JnaFileOps implements FileOps {
 
     @Override
     public byte[] read(Path path, int maxBytes) throws ErrnoException {
-        int fd = libc.open(cPath("open", path, null), abi.readFlags(), 0);
-        if (fd < 0) {
-            throw failure("open", path, null);
-        }
-        try {
-            FileStat st = fstat(fd, path);
-            if (st.type() == io.github.astlock.spi.FileType.DIRECTORY) {
-                throw new ErrnoException("read", path, Errno.EISDIR); // what read(2) itself would say
+        return DescriptorRead.read(path, maxBytes, new DescriptorRead.Calls() {
+            @Override
+            public int open(Path p) throws ErrnoException {
+                int fd = libc.open(cPath("open", p, null), abi.readFlags(), 0);
+                if (fd < 0) {
+                    throw failure("open", p, null);
+                }
+                return fd;
             }
-            if (st.type() != io.github.astlock.spi.FileType.REGULAR) {
-                throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
-                        "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);
+
+            @Override
+            public FileStat fstat(int fd, Path p) throws ErrnoException {
+                return JnaFileOps.this.fstat(fd, p);
             }
-            byte[] buf = new byte[maxBytes];
-            int done = 0;
-            while (done < maxBytes) {
-                byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
-                long n = libc.read(fd, chunk, chunk.length);
+
+            @Override
+            public long read(int fd, byte[] buf, Path p) throws ErrnoException {
+                long n = libc.read(fd, buf, buf.length);
                 if (n < 0) {
                     int errno = Native.getLastError();
                     if (errno == Errno.EINTR.number()) {
-                        continue;
+                        return -1;
                     }
-                    throw new ErrnoException("read", path, Errno.of(errno));
+                    throw new ErrnoException("read", p, Errno.of(errno));
                 }
-                if (n == 0) {
-                    break;
-                }
-                if (done > 0) {
-                    System.arraycopy(chunk, 0, buf, done, (int) n);
-                }
-                done += (int) n;
+                return n;
             }
-            return Arrays.copyOf(buf, done);
-        } finally {
-            libc.close(fd);
-        }
+
+            @Override
+            public void close(int fd, Path p) {
+                libc.close(fd);
+            }
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.astlock.jnr;
 
+import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
@@ -306,53 +307,47 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public byte[] read(Path path, int maxBytes) throws ErrnoException {
-        String p = nativePath("open", path);
-        int fd;
-        try {
-            fd = posix.open(p, readFlags, 0);
-            if (fd < 0) {
-                throw fail("open", path, null);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            throw unexpected("open", path, null, e);
-        }
-        try {
-            FileStat st = fstat(fd, path);
-            if (st.type() == FileType.DIRECTORY) {
-                throw new ErrnoException("read", path, Errno.EISDIR); // what read(2) itself would say
-            }
-            if (st.type() != FileType.REGULAR) {
-                throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
-                        "not a regular file but a " + st.type().name().toLowerCase(java.util.Locale.ROOT)), null);
-            }
-            byte[] buf = new byte[maxBytes];
-            int done = 0;
-            while (done < maxBytes) {
-                byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
-                long n;
+        return DescriptorRead.read(path, maxBytes, new DescriptorRead.Calls() {
+            @Override
+            public int open(Path p) throws ErrnoException {
+                String name = nativePath("open", p);
                 try {
-                    n = posix.read(fd, chunk, (long) chunk.length);
+                    int fd = posix.open(name, readFlags, 0);
+                    if (fd < 0) {
+                        throw fail("open", p, null);
+                    }
+                    return fd;
+                } catch (RuntimeException | LinkageError e) {
+                    throw unexpected("open", p, null, e);
+                }
+            }
+
+            @Override
+            public FileStat fstat(int fd, Path p) throws ErrnoException {
+                return JnrFileOps.this.fstat(fd, p);
+            }
+
+            @Override
+            public long read(int fd, byte[] buf, Path p) throws ErrnoException {
+                try {
+                    long n = posix.read(fd, buf, (long) buf.length);
                     if (n < 0) {
                         if (posix.errno() == Errno.EINTR.number()) {
-                            continue;
+                            return -1;
                         }
-                        throw fail("read", path, null);
+                        throw fail("read", p, null);
                     }
+                    return n;
                 } catch (RuntimeException | LinkageError e) {
-                    throw unexpected("read", path, null, e);
+                    throw unexpected("read", p, null, e);
                 }
-                if (n == 0) {
-                    break;
-                }
-                if (done > 0) {
-                    System.arraycopy(chunk, 0, buf, done, (int) n);
-                }
-                done += (int) n;
             }
-            return Arrays.copyOf(buf, done);
-        } finally {
-            closeFd(fd, path);
-        }
+
+            @Override
+            public void close(int fd, Path p) {
+                closeFd(fd, p);
+            }
+        });
     }
 
     private static FileStat convert(jnr.posix.FileStat st) {

@@ -12,11 +12,7 @@ import io.github.astlock.LockMode;
 import io.github.astlock.LockOptions;
 import io.github.astlock.PathLock;
 import io.github.astlock.PathLocker;
-import io.github.astlock.spi.Availability;
 import io.github.astlock.spi.ErrnoException;
-import io.github.astlock.spi.FileOps;
-import io.github.astlock.spi.FileStat;
-import io.github.astlock.spi.FlockFile;
 import io.github.astlock.spi.LockBackendProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -378,12 +372,11 @@ public abstract class ExclusionRules extends CrashRules {
      * The backend under test with an injection run before {@code rename} or {@code unlink} of a
      * path: the moment between the protocol's last check and its removal.
      */
-    static class FaultBackend implements LockBackendProvider, FileOps {
-        private final LockBackendProvider real;
+    static class FaultBackend extends ForwardingBackend {
         private final Injection beforeRemoval;
 
         FaultBackend(LockBackendProvider real, Injection beforeRemoval) {
-            this.real = real;
+            super(real);
             this.beforeRemoval = beforeRemoval;
         }
 
@@ -401,90 +394,15 @@ public abstract class ExclusionRules extends CrashRules {
         }
 
         @Override
-        public String id() {
-            return real.id();
-        }
-
-        @Override
-        public int priority() {
-            return real.priority();
-        }
-
-        @Override
-        public Availability availability() {
-            return real.availability();
-        }
-
-        @Override
-        public Set<LockMode> supportedModes() {
-            return real.supportedModes();
-        }
-
-        @Override
-        public boolean supportsDirectoryLock() {
-            return real.supportsDirectoryLock();
-        }
-
-        @Override
-        public FileOps fileOps() {
-            return this;
-        }
-
-        @Override
-        public void createExclusive(Path path, int permissions, byte[] content) throws ErrnoException {
-            real.fileOps().createExclusive(path, permissions, content);
-        }
-
-        @Override
-        public boolean link(Path existing, Path newName) throws ErrnoException {
-            return real.fileOps().link(existing, newName);
-        }
-
-        @Override
         public void unlink(Path path) throws ErrnoException {
             inject(path);
-            real.fileOps().unlink(path);
+            super.unlink(path);
         }
 
         @Override
         public void rename(Path from, Path to) throws ErrnoException {
             inject(from);
-            real.fileOps().rename(from, to);
-        }
-
-        @Override
-        public Optional<FileStat> lstat(Path path) throws ErrnoException {
-            return real.fileOps().lstat(path);
-        }
-
-        @Override
-        public Optional<FileStat> stat(Path path) throws ErrnoException {
-            return real.fileOps().stat(path);
-        }
-
-        @Override
-        public byte[] read(Path path, int maxBytes) throws ErrnoException {
-            return real.fileOps().read(path, maxBytes);
-        }
-
-        @Override
-        public List<String> list(Path d) throws ErrnoException {
-            return real.fileOps().list(d);
-        }
-
-        @Override
-        public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
-            return real.fileOps().openForFlock(path, permissions);
-        }
-
-        @Override
-        public FlockFile openDirectoryForFlock(Path d) throws ErrnoException {
-            return real.fileOps().openDirectoryForFlock(d);
-        }
-
-        @Override
-        public void chownLike(Path file, Path like) throws ErrnoException {
-            real.fileOps().chownLike(file, like);
+            super.rename(from, to);
         }
     }
 }

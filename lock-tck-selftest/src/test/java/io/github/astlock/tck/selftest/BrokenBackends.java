@@ -5,6 +5,7 @@ import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FlockFile;
 import io.github.astlock.spi.LockBackendProvider;
+import io.github.astlock.tck.ForwardingFlockFile;
 import io.github.astlock.tck.LockBackendTck;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -29,14 +30,9 @@ final class BrokenBackends {
         @Override
         public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
             FlockFile fd = real().openForFlock(path, permissions);
-            return new FlockFile() {
+            return new ForwardingFlockFile(fd) {
                 private FileChannel channel;
                 private FileLock lock;
-
-                @Override
-                public FileStat fstat() throws ErrnoException {
-                    return fd.fstat();
-                }
 
                 @Override
                 public boolean tryLockExclusive() throws ErrnoException {
@@ -62,7 +58,7 @@ final class BrokenBackends {
                     } catch (IOException ignored) {
                         // closing releases the fcntl lock
                     }
-                    fd.close();
+                    super.close();
                 }
             };
         }
@@ -114,20 +110,10 @@ final class BrokenBackends {
         @Override
         public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
             FlockFile fd = real().openForFlock(path, permissions);
-            return new FlockFile() {
+            return new ForwardingFlockFile(fd) {
                 @Override
                 public FileStat fstat() throws ErrnoException {
-                    return blind(fd.fstat());
-                }
-
-                @Override
-                public boolean tryLockExclusive() throws ErrnoException {
-                    return fd.tryLockExclusive();
-                }
-
-                @Override
-                public void close() throws ErrnoException {
-                    fd.close();
+                    return blind(super.fstat());
                 }
             };
         }
@@ -135,20 +121,10 @@ final class BrokenBackends {
         @Override
         public FlockFile openDirectoryForFlock(Path path) throws ErrnoException {
             FlockFile fd = real().openDirectoryForFlock(path);
-            return new FlockFile() {
+            return new ForwardingFlockFile(fd) {
                 @Override
                 public FileStat fstat() throws ErrnoException {
-                    return blind(fd.fstat());
-                }
-
-                @Override
-                public boolean tryLockExclusive() throws ErrnoException {
-                    return fd.tryLockExclusive();
-                }
-
-                @Override
-                public void close() throws ErrnoException {
-                    fd.close();
+                    return blind(super.fstat());
                 }
             };
         }
@@ -161,20 +137,10 @@ final class BrokenBackends {
         @Override
         public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
             FlockFile fd = real().openDirectoryForFlock(dir);
-            return new FlockFile() {
-                @Override
-                public FileStat fstat() throws ErrnoException {
-                    return fd.fstat();
-                }
-
+            return new ForwardingFlockFile(fd) {
                 @Override
                 public boolean tryLockExclusive() {
                     return true;
-                }
-
-                @Override
-                public void close() throws ErrnoException {
-                    fd.close();
                 }
             };
         }

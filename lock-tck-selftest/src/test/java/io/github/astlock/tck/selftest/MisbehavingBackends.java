@@ -9,6 +9,7 @@ import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
 import io.github.astlock.spi.FlockFile;
 import io.github.astlock.spi.LockBackendProvider;
+import io.github.astlock.tck.ForwardingFlockFile;
 import io.github.astlock.tck.LockBackendTck;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,30 +25,6 @@ import java.util.stream.Stream;
  */
 final class MisbehavingBackends {
     private MisbehavingBackends() {
-    }
-
-    /** A FlockFile that passes every call on, for variants that change one of them. */
-    private static class ForwardingFlockFile implements FlockFile {
-        final FlockFile fd;
-
-        ForwardingFlockFile(FlockFile fd) {
-            this.fd = fd;
-        }
-
-        @Override
-        public FileStat fstat() throws ErrnoException {
-            return fd.fstat();
-        }
-
-        @Override
-        public boolean tryLockExclusive() throws ErrnoException {
-            return fd.tryLockExclusive();
-        }
-
-        @Override
-        public void close() throws ErrnoException {
-            fd.close();
-        }
     }
 
     /** lstat and stat fill one buffer shared by every call, as a static {@code struct stat} would. */
@@ -146,7 +123,7 @@ final class MisbehavingBackends {
             return new ForwardingFlockFile(real().openForFlock(path, permissions)) {
                 @Override
                 public boolean tryLockExclusive() throws ErrnoException {
-                    while (!fd.tryLockExclusive()) {
+                    while (!super.tryLockExclusive()) {
                         pause(5);
                     }
                     return true;
@@ -164,7 +141,7 @@ final class MisbehavingBackends {
                 public boolean tryLockExclusive() throws ErrnoException {
                     long end = System.nanoTime() + 400_000_000L;
                     do {
-                        if (fd.tryLockExclusive()) {
+                        if (super.tryLockExclusive()) {
                             return true;
                         }
                         pause(20);
