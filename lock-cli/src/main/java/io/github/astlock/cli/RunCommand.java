@@ -296,6 +296,12 @@ final class RunCommand implements Callable<Integer> {
 
     /** Releases every lock, newest first, and returns the exit status. */
     private int release(State state, int status) {
+        synchronized (state.releasing) {
+            return releaseHeld(state, status);
+        }
+    }
+
+    private int releaseHeld(State state, int status) {
         int result = status;
         List<PathLock> locks = state.takeLocks();
         for (PathLock lock : locks) {
@@ -420,6 +426,13 @@ final class RunCommand implements Callable<Integer> {
         private Thread waiter;
         private CountDownLatch waited = new CountDownLatch(0);
         volatile boolean lost;
+        /**
+         * Held while locks are taken from the list and closed, by whichever thread does it (the
+         * main thread after COMMAND ended, or the shutdown hook), so the hook cannot return, and the
+         * JVM halt, while the main thread is half-way through a release. Always taken before this
+         * object's own monitor.
+         */
+        final Object releasing = new Object();
 
         /**
          * Returns {@code false} when the JVM is stopping already: then do not start to wait.
@@ -446,13 +459,15 @@ final class RunCommand implements Callable<Integer> {
             return stopping;
         }
 
-        synchronized boolean adopt(PathLock l) {
-            locks.add(l);
-            if (stopping) {
-                releaseAll();
-                return false;
+        boolean adopt(PathLock l) {
+            synchronized (this) {
+                locks.add(l);
+                if (!stopping) {
+                    return true;
+                }
             }
-            return true;
+            releaseAll();
+            return false;
         }
 
         synchronized List<PathLock> locks() {
@@ -473,19 +488,23 @@ final class RunCommand implements Callable<Integer> {
 
         /** Releases every lock taken so far, newest first (quietly: the failure is reported otherwise). */
         void releaseAll() {
-            for (PathLock l : takeLocks()) {
-                closeQuietly(l);
+            synchronized (releasing) {
+                for (PathLock l : takeLocks()) {
+                    closeQuietly(l);
+                }
             }
         }
 
         /** Starts the command unless the JVM is stopping; {@code null} then. */
-        synchronized CommandSession start(List<String> argv) throws IOException {
-            if (stopping) {
-                releaseAll();
-                return null;
+        CommandSession start(List<String> argv) throws IOException {
+            synchronized (this) {
+                if (!stopping) {
+                    session = CommandSession.start(argv, io);
+                    return session;
+                }
             }
-            session = CommandSession.start(argv, io);
-            return session;
+            releaseAll();
+            return null;
         }
 
         /** The shutdown hook: stop the command's session, then release. */
