@@ -22,6 +22,7 @@ import io.github.astlock.spi.FlockFile;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -386,10 +387,14 @@ public abstract class ProtocolRules extends SpiContractRules {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300); // the waiter has opened the first inode and polls it
-        Files.delete(lock); // Asterisk's unlock: unlink ...
-        FlockFile third = backend().fileOps().openForFlock(lock, 0600); // ... a third party makes a new 'lock'
+        Thread.sleep(300); // most likely the waiter has opened the first inode by now and waits for it
+        // Asterisk's unlock unlinks 'lock'; a third party makes and locks a new 'lock'. Both happen
+        // in one step here (a locked file renamed over the name), so a waiter woken by the unlink
+        // cannot create the new file itself first, which would be correct but not this rule's case.
+        Path staged = dir.resolve("lock.third");
+        FlockFile third = backend().fileOps().openForFlock(staged, 0600);
         assertTrue(third.tryLockExclusive());
+        Files.move(staged, lock, StandardCopyOption.ATOMIC_MOVE);
         first.close(); // ... then the first holder's close frees the orphaned inode
         try {
             Thread.sleep(300);
