@@ -39,14 +39,18 @@ import picocli.CommandLine.Parameters;
             "74:a mailbox or lock could not be read",
             "75:--repair: a folder's lock was held for the whole --timeout",
             "78:asterisk.conf or voicemail.conf exists but cannot be read"},
-        footer = {"%nJSON (--json): {\"repair\": null|[ENTRY...], \"mailboxes\": [MAILBOX...], \"problems\": N}",
-            "  MAILBOX: {\"mailbox\", \"directory\", \"anomalies\": [ANOMALY...], \"locks\": [LOCK...]}",
-            "  ANOMALY: as in 'vm list'; kind is one of GHOST, ORPHAN, DUPLICATE_MSG_ID, NON_CANONICAL_FOLDER,",
-            "    BACKUP_FILE, CACHE_FILE, UNREADABLE_METADATA, MISSING_REQUIRED_KEY, MISSING_MSG_ID, MISSING_FORMAT,",
-            "    STRAY_NAME, INDEX_OVER_LIMIT, INTERRUPTED_OPERATION",
-            "  LOCK: a folder whose lock is held, stale or odd: {\"folder\", \"stale\", \"status\": STATUS},",
-            "    STATUS as one element of 'astlock status --json'",
-            "  ENTRY: {\"journal\", \"operation\", \"msgId\", \"outcome\": COMPLETED|ROLLED_BACK|SKIPPED_LIVE|FAILED, \"detail\"}"})
+        footer = {"%nJSON (--json):",
+            "  {\"repair\": null|[ENTRY...], \"mailboxes\": [MAILBOX...], \"problems\": N}",
+            "  MAILBOX: {\"mailbox\", \"directory\", \"anomalies\": [ANOMALY...],",
+            "            \"locks\": [LOCK...]}",
+            "  ANOMALY: as in 'vm list'; kind is one of GHOST, ORPHAN,",
+            "    DUPLICATE_MSG_ID, NON_CANONICAL_FOLDER, BACKUP_FILE, CACHE_FILE,",
+            "    UNREADABLE_METADATA, MISSING_REQUIRED_KEY, MISSING_MSG_ID,",
+            "    MISSING_FORMAT, STRAY_NAME, INDEX_OVER_LIMIT, INTERRUPTED_OPERATION",
+            "  LOCK: a folder whose lock is held, stale or odd:",
+            "    {\"folder\", \"stale\", \"status\"}, status as in 'astlock status --json'",
+            "  ENTRY: {\"journal\", \"operation\", \"msgId\", \"outcome\", \"detail\"},",
+            "    outcome COMPLETED, ROLLED_BACK, SKIPPED_LIVE or FAILED"})
 final class VmCheckCommand implements Callable<Integer>, JsonOutput {
     private final Io io;
 

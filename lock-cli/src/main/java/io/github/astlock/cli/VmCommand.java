@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
             "0:success",
             "1:check: something needs attention",
             "64:usage error",
-            "65:the input or the spool does not allow the change (audio formats, bad value, id in several places)",
+            "65:the input or the spool does not allow the change (audio formats, bad value, id carried twice)",
             "66:no such voicemail directory, mailbox or message",
             "69:lock refused, or no usable backend",
             "73:a folder or lock file cannot be created, or the destination folder is full",

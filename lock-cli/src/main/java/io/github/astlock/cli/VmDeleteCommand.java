@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "delete", sortOptions = false, mixinStandardHelpOptions = true,
         versionProvider = AstlockCli.Version.class,
         customSynopsis = {"astlock vm delete [OPTIONS] MAILBOX MSG_ID...",
-            "astlock vm delete [OPTIONS] --older-than DURATION [--dry-run] MAILBOX [FOLDER]"},
+            "       astlock vm delete [OPTIONS] --older-than DURATION [--dry-run] MAILBOX [FOLDER]"},
         header = "Delete messages by id, or by age.",
         description = {"Deletes each MSG_ID of MAILBOX, or with --older-than every message of FOLDER (of every folder"
             + " when none is given) left longer ago than DURATION, judged by the origtime of its .txt. Each message"
@@ -34,8 +34,10 @@ import picocli.CommandLine.Spec;
             + " others are still deleted.%n"},
         footer = {"%nDURATION: a number and a unit ms, s, m, h or d, for example 90d or 36h.",
             "%nJSON (--json): {\"dryRun\": B, \"results\": [RESULT...]}",
-            "  RESULT: {\"operation\": \"delete\", \"msgId\", \"from\": {\"mailbox\", \"folder\", \"index\"}, \"to\": null,",
-            "           \"notes\": [...]} or, when that message failed: {\"msgId\", \"error\", \"exitCode\"}",
+            "  RESULT: {\"operation\": \"delete\", \"msgId\", \"from\": LOCATION, \"to\": null,",
+            "           \"notes\": [...]}",
+            "          or, when that message failed: {\"msgId\", \"error\", \"exitCode\"}",
+            "  LOCATION: {\"mailbox\", \"folder\", \"index\"}",
             "  with --dry-run the results are what would be deleted; nothing is changed"})
 final class VmDeleteCommand implements Callable<Integer>, JsonOutput {
     private final Io io;

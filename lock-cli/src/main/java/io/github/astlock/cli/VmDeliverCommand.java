@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
             + " the file name's extension (rec.wav is wav, rec.WAV is wav49, rec.gsm is gsm). Prints the new"
             + " message's msg_id.%n"},
         footer = {"%nJSON (--json): {\"dryRun\": false, \"results\": [RESULT]}",
-            "  RESULT: {\"operation\": \"deliver\", \"msgId\", \"from\": null, \"to\": {\"mailbox\", \"folder\", \"index\"},",
-            "           \"notes\": [...]}"})
+            "  RESULT: {\"operation\": \"deliver\", \"msgId\", \"from\": null,",
+            "           \"to\": {\"mailbox\", \"folder\", \"index\"}, \"notes\": [...]}"})
 final class VmDeliverCommand implements Callable<Integer>, JsonOutput {
     private final Io io;
 

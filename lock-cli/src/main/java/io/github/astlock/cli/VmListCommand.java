@@ -20,11 +20,14 @@ import picocli.CommandLine.Parameters;
         description = {"Lists the messages of FOLDER (of every folder when none is given) with their number, msg_id,"
             + " time, duration, caller and audio formats, and anything odd found there. Reads without locks, as"
             + " Asterisk's own listings do, and changes nothing.%n"},
-        footer = {"%nJSON (--json): {\"mailbox\": \"1234@default\", \"directory\", \"folders\": [FOLDER...]}",
-            "  FOLDER: {\"folder\", \"directory\", \"count\", \"messages\": [MESSAGE...], \"anomalies\": [ANOMALY...]}",
-            "  MESSAGE: {\"msgId\", \"mailbox\", \"folder\", \"index\", \"txt\", \"callerId\", \"origTime\" (epoch s),",
-            "            \"origDate\", \"duration\" (s), \"flag\", \"urgent\", \"audio\": {EXTENSION: PATH}}",
-            "  ANOMALY: {\"kind\", \"path\", \"mailbox\", \"folder\", \"index\", \"msgId\", \"detail\"}",
+        footer = {"%nJSON (--json): {\"mailbox\", \"directory\", \"folders\": [FOLDER...]}",
+            "  FOLDER: {\"folder\", \"directory\", \"count\", \"messages\": [MESSAGE...],",
+            "           \"anomalies\": [ANOMALY...]}",
+            "  MESSAGE: {\"msgId\", \"mailbox\", \"folder\", \"index\", \"txt\", \"callerId\",",
+            "            \"origTime\" (seconds since 1970), \"origDate\", \"duration\" (s),",
+            "            \"flag\", \"urgent\", \"audio\": {EXTENSION: PATH}}",
+            "  ANOMALY: {\"kind\", \"path\", \"mailbox\", \"folder\", \"index\", \"msgId\",",
+            "            \"detail\"}",
             "  without FOLDER all twelve folders are listed, missing ones with count 0"})
 final class VmListCommand implements Callable<Integer>, JsonOutput {
     private final Io io;

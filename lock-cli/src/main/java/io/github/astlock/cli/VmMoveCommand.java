@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
             + " message gets the number after the highest one in FOLDER. A failure for one message is reported and"
             + " the others are still moved.%n"},
         footer = {"%nJSON (--json): {\"dryRun\": false, \"results\": [RESULT...]}",
-            "  RESULT: {\"operation\": \"move\", \"msgId\", \"from\": LOCATION, \"to\": LOCATION, \"notes\": [...]}",
+            "  RESULT: {\"operation\": \"move\", \"msgId\", \"from\": LOCATION, \"to\": LOCATION,",
+            "           \"notes\": [...]}",
             "          or, when that message failed: {\"msgId\", \"error\", \"exitCode\"}",
             "  LOCATION: {\"mailbox\", \"folder\", \"index\"}"})
 final class VmMoveCommand implements Callable<Integer>, JsonOutput {

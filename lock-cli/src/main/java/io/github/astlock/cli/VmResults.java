@@ -42,12 +42,6 @@ final class VmResults {
         }
     }
 
-    /** A failure not tied to one message (exit {@code code}). */
-    void problem(String message, int code) {
-        status = Math.max(status, code);
-        io.error(message);
-    }
-
     /**
      * Prints the JSON, if asked for.
      *
@@ -59,10 +53,5 @@ final class VmResults {
         }
         io.out.flush();
         return status;
-    }
-
-    /** Whether something failed so far. */
-    boolean anyFailed() {
-        return status != ExitCodes.OK;
     }
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
         description = {"Shows every key of the message's .txt and its audio files. The message is looked for in every"
             + " folder of MAILBOX (or in --folder); a message copied within the mailbox is shown once per folder."
             + " Reads without locks and changes nothing.%n"},
-        footer = {"%nJSON (--json): {\"mailbox\", \"msgId\", \"messages\": [MESSAGE...]}, MESSAGE as in 'vm list' plus",
-            "  \"metadata\": {KEY: VALUE, ...} (in file order) and \"warnings\": [...]"})
+        footer = {"%nJSON (--json): {\"mailbox\", \"msgId\", \"messages\": [MESSAGE...]}",
+            "  MESSAGE as in 'vm list', plus \"metadata\": {KEY: VALUE, ...} (every key",
+            "  of the .txt, in file order) and \"warnings\": [...]"})
 final class VmShowCommand implements Callable<Integer>, JsonOutput {
     private final Io io;
 
