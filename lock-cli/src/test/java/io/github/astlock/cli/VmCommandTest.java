@@ -269,6 +269,24 @@ class VmCommandTest extends VmSpoolFixture {
     }
 
     @Test
+    void worksOnTheDemoSpool() throws IOException {
+        Path demo = base.resolve("demo");
+        assertEquals(0, new AstlockCli(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), false)
+                .execute("demo", "--keep", "--dir", demo.toString()), err::toString);
+        spool = demo.resolve("voicemail");
+        vmConf = base.resolve("no-voicemail.conf");
+        Files.writeString(vmConf, "[general]\nformat=wav\n");
+        List<String> inbox = ids("1234", "INBOX");
+        assertEquals(2, inbox.size(), this::transcript);
+        assertEquals(List.of(), folder("1234", "INBOX").get("anomalies"), this::transcript);
+        assertEquals(0, vm("move", "1234", inbox.get(0), "--to", "Old"), this::transcript);
+        assertEquals(3, ids("1234", "Old").size());
+        assertEquals(0, vm("delete", "1234", inbox.get(1)), this::transcript);
+        assertEquals(List.of(), ids("1234", "INBOX"));
+        assertEquals(0, vm("check", "1234"), this::transcript);
+    }
+
+    @Test
     void durationsTakeDays() {
         assertEquals(Duration.ofDays(90), Durations.parse("90d"));
         assertEquals(Duration.ofHours(36), Durations.parse("1.5d"));
