@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * astlock run [OPTIONS] DIR... -- COMMAND [ARG...]
  * astlock status [--json] DIR...
  * astlock break-stale [--older-than DURATION] [--dead-owner] [--yes] DIR
+ * astlock vm list|show|deliver|move|copy|delete|check [--spool DIR] [--conf FILE] ...
  * astlock demo [--keep]
  * </pre>
  *
@@ -37,15 +38,18 @@ import picocli.CommandLine.Spec;
             + " or purge voicemail safely while Asterisk runs.%n"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:success; status: all free; break-stale: stale lock (would be) broken",
-            "1:status: some folder is held; break-stale: nothing stale",
+            "1:status: some folder is held; break-stale: nothing stale; vm check: something needs attention",
             "64:usage error (bad option, duration or mode, missing argument)",
+            "65:vm: the input or the spool does not allow the change (audio formats, bad value, duplicate id)",
+            "66:vm: no such voicemail directory, mailbox or message",
             "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend;"
                 + " status: such a lock file found",
             "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
-            "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
+            "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full);"
+                + " vm: destination folder full",
             "74:other I/O error while inspecting, breaking or releasing a lock",
             "75:run: timeout, someone else held the lock for the whole --timeout",
-            "78:--mode auto: asterisk.conf exists but cannot be read",
+            "78:--mode auto: asterisk.conf exists but cannot be read; vm: a configuration file cannot be read",
             "126:run: COMMAND cannot be executed",
             "127:run: COMMAND not found",
             "128+n:run: COMMAND killed by signal n, or astlock stopped by signal n (130 SIGINT, 143 SIGTERM)",
@@ -106,6 +110,7 @@ public final class AstlockCli implements Callable<Integer> {
         cl.addSubcommand(new CommandLine(new RunCommand(io)).setStopAtPositional(true));
         cl.addSubcommand(new StatusCommand(io));
         cl.addSubcommand(new BreakStaleCommand(io));
+        cl.addSubcommand(VmCommand.commandLine(io));
         cl.addSubcommand(new DemoCommand(io));
         cl.addSubcommand(new BackendsCommand(io));
         cl.addSubcommand(new CommandLine.HelpCommand());
@@ -179,13 +184,12 @@ public final class AstlockCli implements Callable<Integer> {
         return status;
     }
 
-    /** Whether {@code --json} was asked for (only {@code status} has it). */
+    /** Whether {@code --json} was asked for (only commands that have the option). */
     private static boolean wantsJson(CommandLine cmd, String[] args) {
-        if (cmd == null || !cmd.getCommandSpec().name().equals("status")) {
+        if (cmd == null || !(cmd.getCommand() instanceof JsonOutput)) {
             return false;
         }
-        Object user = cmd.getCommand();
-        if (user instanceof StatusCommand && ((StatusCommand) user).json) {
+        if (((JsonOutput) cmd.getCommand()).json()) {
             return true;
         }
         return java.util.Arrays.asList(args).contains("--json");

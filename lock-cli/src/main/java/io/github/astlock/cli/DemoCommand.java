@@ -133,9 +133,8 @@ final class DemoCommand implements Callable<Integer> {
                 io.out.println();
                 io.out.println("done in " + Durations.format(Duration.ofNanos(System.nanoTime() - t0))
                         + ". From a script, the same move while Asterisk runs:");
-                io.out.println("  cd /var/spool/asterisk/voicemail/default/1234");
-                io.out.println("  astlock run INBOX -- astlock run Old -- sh -c 'ln INBOX/msg0000.wav Old/msg0001.wav &&");
-                io.out.println("      ln INBOX/msg0000.txt Old/msg0001.txt && rm INBOX/msg0000.txt INBOX/msg0000.wav'");
+                io.out.println("  astlock vm list 1234            # shows each message's msg_id");
+                io.out.println("  astlock vm move 1234 MSG_ID --to Old");
             }
             io.out.flush();
         }
@@ -274,9 +273,12 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void message(Path folder, int n, String caller) throws IOException {
         String name = String.format(Locale.ROOT, "msg%04d", n);
+        long now = java.time.Instant.now().getEpochSecond();
         Files.write(folder.resolve(name + ".wav"), new byte[1024 * (n + 3)]);
         Files.writeString(folder.resolve(name + ".txt"), ";\n; Message Information file\n;\n[message]\n"
-                + "origmailbox=1234\ncontext=demo\ncallerid=\"Caller\" <" + caller + ">\nduration=" + (n + 3) + "\n",
+                + "origmailbox=1234\ncontext=demo\ncallerid=\"Caller\" <" + caller + ">\norigtime=" + now
+                + "\nmsg_id=" + now + "-" + String.format(Locale.ROOT, "%08x", caller.hashCode() & 0x7fffffff)
+                + "\nduration=" + (n + 3) + "\n",
                 StandardCharsets.US_ASCII);
     }
 

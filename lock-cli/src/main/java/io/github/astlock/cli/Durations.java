@@ -10,12 +10,12 @@ import picocli.CommandLine;
 
 /**
  * Durations on the command line: a non-negative number with an optional fraction and a unit,
- * {@code ms}, {@code s}, {@code m} (minutes) or {@code h}, for example {@code 500ms}, {@code 5s},
- * {@code 1.5s}, {@code 2m}. A bare number means seconds ({@code 5} is {@code 5s}, {@code 0}
+ * {@code ms}, {@code s}, {@code m} (minutes), {@code h} or {@code d} (days), for example {@code 500ms}, {@code 5s},
+ * {@code 1.5s}, {@code 2m}, {@code 90d}. A bare number means seconds ({@code 5} is {@code 5s}, {@code 0}
  * is zero), as with {@code flock -w} and {@code timeout}.
  */
 final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(ms|s|m|h|d)?");
     /** The longest accepted duration: a year is far beyond any sensible lock wait or age. */
     private static final Duration MAX = Duration.ofDays(366);
 
@@ -34,7 +34,7 @@ final class Durations {
         Matcher m = FORMAT.matcher(t);
         if (!m.matches()) {
             throw new IllegalArgumentException("invalid duration '" + text
-                    + "': expected a number with a unit ms, s, m or h, for example 500ms, 5s, 1.5s or 2m");
+                    + "': expected a number with a unit ms, s, m, h or d, for example 500ms, 5s, 1.5s, 2m or 90d");
         }
         BigDecimal n = new BigDecimal(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
@@ -43,7 +43,8 @@ final class Durations {
             case "ms": nanosPerUnit = BigDecimal.valueOf(1_000_000L); break;
             case "s": nanosPerUnit = BigDecimal.valueOf(1_000_000_000L); break;
             case "m": nanosPerUnit = BigDecimal.valueOf(60_000_000_000L); break;
-            default: nanosPerUnit = BigDecimal.valueOf(3_600_000_000_000L); break;
+            case "h": nanosPerUnit = BigDecimal.valueOf(3_600_000_000_000L); break;
+            default: nanosPerUnit = BigDecimal.valueOf(86_400_000_000_000L); break;
         }
         BigDecimal nanos = n.multiply(nanosPerUnit).setScale(0, RoundingMode.HALF_UP);
         if (nanos.compareTo(BigDecimal.valueOf(MAX.toNanos())) > 0) {

@@ -48,7 +48,7 @@ import picocli.CommandLine.Parameters;
             "  leftover: {\"path\", \"ageMillis\", \"links\", \"ours\"}",
             "  a DIR that cannot be inspected: {\"directory\", \"held\": null, \"error\": \"...\"}",
             "  when the command as a whole fails (usage, no backend): {\"error\": \"...\", \"exitCode\": N} instead"})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand implements Callable<Integer>, JsonOutput {
     private final Io io;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -62,6 +62,11 @@ final class StatusCommand implements Callable<Integer> {
 
     StatusCommand(Io io) {
         this.io = io;
+    }
+
+    @Override
+    public boolean json() {
+        return json;
     }
 
     @Override
