@@ -41,7 +41,7 @@ esac
 PORT=${4:-5038}
 LOCKMODE=${5:-lockfile}
 case "$LOCKMODE" in lockfile|flock) ;; *) echo "lock mode must be lockfile or flock" >&2; exit 2 ;; esac
-mkdir -p "$DIR/etc" "$DIR/spool/voicemail" "$DIR/log" "$DIR/run" "$DIR/lib" "$DIR/data/sounds/en/digits"
+mkdir -p "$DIR/etc" "$DIR/spool/voicemail" "$DIR/spool/monitor" "$DIR/log" "$DIR/run" "$DIR/lib" "$DIR/data/sounds/en/digits"
 
 # asterisk.conf is always rewritten: it carries the lock mode.
 cat > "$CONF" <<CONF
@@ -88,6 +88,9 @@ load = res_adsi.so
 load = res_smdi.so
 load = app_voicemail.so
 load = pbx_config.so
+$(if [ -f "$PREFIX/lib/asterisk/modules/app_mixmonitor.so" ]; then
+    for m in app_chanspy func_cut func_groupcount func_uri func_periodic_hook app_mixmonitor; do echo "load = $m.so"; done
+fi)
 CONF
 
 write_default logger.conf <<CONF
@@ -114,6 +117,11 @@ maxsilence = 0
 106 => 1234,Conformance 106
 107 => 1234,Conformance 107
 108 => 1234,Conformance 108
+109 => 1234,Conformance 109,,,maxmsg=200
+110 => 1234,Conformance 110,,,maxmsg=200
+111 => 1234,Conformance 111,,,maxmsg=3
+112 => 1234,Conformance 112
+113 => 1234,Conformance 113
 CONF
 
 write_default extensions.conf <<CONF
@@ -125,6 +133,19 @@ exten => play,1,Answer()
 ; The other leg for VoiceMailPlayMsg(): answers and listens for a while.
 exten => sink,1,Answer()
  same => n,Wait(20)
+ same => n,Hangup()
+; VoiceMail() for mailbox NNN of context default; when the call ends, one log line tells the
+; outcome and the message file Asterisk chose (empty when nothing was saved).
+exten => _vm-X.,1,Set(VMBOX=\${EXTEN:3})
+ same => n,VoiceMail(\${VMBOX}@default,s)
+ same => n,Hangup()
+exten => h,1,GotoIf(\$["\${VMBOX}" = ""]?done)
+ same => n,NoOp(astlock-vm-done box=\${VMBOX} status=\${VMSTATUS} file=\${VM_MESSAGEFILE})
+ same => n(done),NoOp()
+; A call recorded by MixMonitor, whose m() option copies the recording into mailbox NNN.
+exten => _mix-X.,1,Answer()
+ same => n,MixMonitor(\${UNIQUEID}.wav,m(\${EXTEN:4}@default))
+ same => n,Playback($DIR/data/tone)
  same => n,Hangup()
 CONF
 
