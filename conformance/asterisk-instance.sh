@@ -143,7 +143,7 @@ exten => h,1,GotoIf(\$["\${VMBOX}" = ""]?done)
  same => n,NoOp(astlock-vm-done box=\${VMBOX} status=\${VMSTATUS} file=\${VM_MESSAGEFILE})
  same => n(done),NoOp()
 ; A call recorded by MixMonitor, whose m() option copies the recording into mailbox NNN.
-exten => _mix-X.,1,Answer()
+exten => _rec-X.,1,Answer()
  same => n,MixMonitor(\${UNIQUEID}.wav,m(\${EXTEN:4}@default))
  same => n,Playback($DIR/data/tone)
  same => n,Hangup()

@@ -336,12 +336,7 @@ abstract class AsteriskConformanceBase {
     void ct2VoiceMailPlayMsgPlaysAJavaMessageAndMarksItOld() throws Exception {
         Mailbox b = box("108");
         String id = spool.deliver(b, Folder.INBOX, message("\"Play\" <8>", 1)).msgId();
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("Channel", "Local/sink@test");
-        f.put("Application", "VoiceMailPlayMsg");
-        f.put("Data", b.id() + "@" + b.context() + "," + id);
-        f.put("Async", "true");
-        assertEquals("success", ami.send("Originate", f).response().orElse(""));
+        originateApp("Local/sink@test", "VoiceMailPlayMsg", b.id() + "@" + b.context() + "," + id);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (vm.mailboxCount(b).old() != 1) {
             if (System.nanoTime() > deadline) {
@@ -408,7 +403,7 @@ abstract class AsteriskConformanceBase {
         int mixCalls = 4;
         int vmCalls = 4;
         for (int i = 0; i < mixCalls; i++) {
-            originateApp("Local/mix-" + b.id() + "@test", "Echo", "");
+            originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
             originateToExten("Local/play@test", "vm-" + b.id());
         }
         int[] refused = {0};
@@ -444,7 +439,7 @@ abstract class AsteriskConformanceBase {
             spool.deliver(b, Folder.INBOX, message("\"Fill\" <" + i + ">", 1));
         }
         assertThrows(MailboxFullException.class, () -> spool.deliver(b, Folder.INBOX, message("\"Over\" <9>", 1)));
-        originateApp("Local/mix-" + b.id() + "@test", "Echo", "");
+        originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
         waitUntil(() -> mixCopies(b) >= 1 && asteriskStaging(b).isEmpty(), "MixMonitor's copy into " + b);
         // Asterisk's copy of a recording checks "count > maxmsg" and so stores a fourth message,
         // in the recording's format only.
@@ -452,7 +447,7 @@ abstract class AsteriskConformanceBase {
         assertEquals(4, after.size(), "MixMonitor adds one message beyond maxmsg=3");
         assertEquals(Set.of("wav"), after.get(3).audio().keySet(), "MixMonitor's copy has only its own format");
         assertThrows(MailboxFullException.class, () -> spool.deliver(b, Folder.INBOX, message("\"Over\" <9>", 1)));
-        originateApp("Local/mix-" + b.id() + "@test", "Echo", "");
+        originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
         waitForLog("Mailbox for " + b.id() + "@" + b.context() + " is full");
         assertEquals(4, spool.list(b, Folder.INBOX).messages().size(), "no fifth message");
     }
@@ -565,13 +560,7 @@ abstract class AsteriskConformanceBase {
     }
 
     private void originate(Mailbox b) throws AmiException {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("Channel", "Local/play@test");
-        f.put("Application", "VoiceMail");
-        f.put("Data", b.id() + "@" + b.context() + ",s");
-        f.put("Async", "true");
-        AmiPacket r = ami.send("Originate", f);
-        assertEquals("success", r.response().orElse(""), r.toString());
+        originateApp("Local/play@test", "VoiceMail", b.id() + "@" + b.context() + ",s");
     }
 
     /** What became of astlock's deliveries into a folder that Asterisk also wrote to. */
@@ -657,7 +646,7 @@ abstract class AsteriskConformanceBase {
 
     /** How many MixMonitor recordings of calls for {@code b} have started their copy into the mailbox. */
     private int mixCopies(Mailbox b) throws IOException {
-        return logCount("Copying recordings for Mixmonitor Local/mix-" + b.id() + "@");
+        return logCount("Copying recordings for Mixmonitor Local/rec-" + b.id() + "@");
     }
 
     /** Asterisk's files in the mailbox's {@code tmp/}: a recording or a copy still in progress. */
@@ -695,9 +684,7 @@ abstract class AsteriskConformanceBase {
         f.put("Context", "test");
         f.put("Exten", exten);
         f.put("Priority", "1");
-        f.put("Async", "true");
-        AmiPacket r = ami.send("Originate", f);
-        assertEquals("success", r.response().orElse(""), r.toString());
+        originate(f);
     }
 
     private void originateApp(String channel, String app, String data) throws AmiException {
@@ -705,6 +692,10 @@ abstract class AsteriskConformanceBase {
         f.put("Channel", channel);
         f.put("Application", app);
         f.put("Data", data);
+        originate(f);
+    }
+
+    private void originate(Map<String, String> f) throws AmiException {
         f.put("Async", "true");
         AmiPacket r = ami.send("Originate", f);
         assertEquals("success", r.response().orElse(""), r.toString());
