@@ -117,7 +117,7 @@ maxsilence = 0
 106 => 1234,Conformance 106
 107 => 1234,Conformance 107
 108 => 1234,Conformance 108
-109 => 1234,Conformance 109,,,maxmsg=200
+109 => 1234,Conformance 109,,,maxmsg=9999
 110 => 1234,Conformance 110,,,maxmsg=200
 111 => 1234,Conformance 111,,,maxmsg=3
 112 => 1234,Conformance 112
