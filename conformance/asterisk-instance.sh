@@ -122,6 +122,7 @@ maxsilence = 0
 111 => 1234,Conformance 111,,,maxmsg=3
 112 => 1234,Conformance 112
 113 => 1234,Conformance 113
+114 => 1234,Conformance 114
 CONF
 
 write_default extensions.conf <<CONF
