@@ -22,14 +22,19 @@ DIR=$(mkdir -p "$DIR" && cd "$DIR" && pwd)
 ASTERISK="$PREFIX/sbin/asterisk"
 CONF="$DIR/etc/asterisk.conf"
 
+# The process id is kept in a file of our own: Asterisk deletes and rewrites run/asterisk.pid
+# while it starts, so reading that one can find nothing.
+PIDFILE="$DIR/instance.pid"
+
 stop() {
-    [ -f "$DIR/run/asterisk.pid" ] || return 0
-    pid=$(cat "$DIR/run/asterisk.pid")
+    [ -f "$PIDFILE" ] || PIDFILE="$DIR/run/asterisk.pid"
+    [ -f "$PIDFILE" ] || return 0
+    pid=$(cat "$PIDFILE")
     "$ASTERISK" -C "$CONF" -rx "core stop now" >/dev/null 2>&1 || true
     i=0
     while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
     if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
-    rm -f "$DIR/run/asterisk.pid"
+    rm -f "$PIDFILE"
 }
 
 case "$cmd" in
@@ -122,7 +127,6 @@ maxsilence = 0
 111 => 1234,Conformance 111,,,maxmsg=3
 112 => 1234,Conformance 112
 113 => 1234,Conformance 113
-114 => 1234,Conformance 114
 CONF
 
 write_default extensions.conf <<CONF
@@ -191,16 +195,17 @@ PY
 
 stop
 nohup "$ASTERISK" -C "$CONF" -f -n -g > "$DIR/log/console.out" 2>&1 &
-echo $! > "$DIR/run/asterisk.pid"
+PIDFILE="$DIR/instance.pid"
+echo $! > "$PIDFILE"
 # Ready when the manager port answers and the modules are loaded.
 i=0
 until "$ASTERISK" -C "$CONF" -rx "core waitfullybooted" >/dev/null 2>&1; do
     i=$((i + 1))
-    if [ $i -gt 300 ] || ! kill -0 "$(cat "$DIR/run/asterisk.pid")" 2>/dev/null; then
+    if [ $i -gt 300 ] || ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
         echo "Asterisk did not start; see $DIR/log/console.out" >&2
         stop
         exit 1
     fi
     sleep 0.2
 done
-echo "Asterisk running (pid $(cat "$DIR/run/asterisk.pid"), AMI 127.0.0.1:$PORT, lockmode $LOCKMODE)"
+echo "Asterisk running (pid $(cat "$PIDFILE"), AMI 127.0.0.1:$PORT, lockmode $LOCKMODE)"

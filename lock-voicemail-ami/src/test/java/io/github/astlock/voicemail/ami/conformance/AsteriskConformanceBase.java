@@ -455,43 +455,6 @@ abstract class AsteriskConformanceBase {
     }
 
     @Test
-    @Order(12)
-    void ct3MixMonitorChoosesItsNumberBeforeLockingAndOverwritesWhatTheHolderCommitted() throws Exception {
-        assumeTrue(moduleLoaded("app_mixmonitor"), "app_mixmonitor is not loaded: rebuild with the current "
-                + "conformance/build-asterisk.sh");
-        Mailbox b = box("114");
-        Path inbox = spool.folderPath(b, Folder.INBOX);
-        spool.deliver(b, Folder.INBOX, message("\"Before\" <1>", 1));
-        String holders = "1700000001-00000114";
-        try (PathLock l = locker.lock(inbox)) {
-            originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
-            // The copy has looked at the folder and chosen its number; now it waits for the lock.
-            waitUntil(() -> asteriskWaitsForLock(inbox), "MixMonitor's copy to wait for the lock");
-            // Whoever holds the lock commits the next message now, as any writer may.
-            for (Map.Entry<String, Path> e : Map.of("WAV", dir.resolve("audio.WAV"), "gsm", dir.resolve("audio.gsm"),
-                    "wav", dir.resolve("audio.wav")).entrySet()) {
-                Files.copy(e.getValue(), inbox.resolve("msg0001." + e.getKey()));
-            }
-            Files.writeString(inbox.resolve("msg0001.txt"), "[message]\norigmailbox=114\ncontext=default\n"
-                    + "exten=s\nrdnis=unknown\npriority=1\ncallerchan=\ncallerid=\"Holder\" <2>\norigdate=Tue Nov "
-                    + "14 10:13:21 PM UTC 2023\norigtime=1700000001\ncategory=\nmsg_id=" + holders + "\nflag=\n"
-                    + "duration=1\n");
-        }
-        waitUntil(() -> asteriskStaging(b).isEmpty(), "MixMonitor's copy to finish");
-        List<VoicemailMessage> after = spool.list(b, Folder.INBOX).messages();
-        System.out.printf("[%s] MixMonitor m() after another writer committed msg0001 while it waited: %s%n",
-                lockMode(), after.stream().map(m -> m.location().baseName() + "=" + m.msgId().orElse("?") + " "
-                        + m.audio().keySet()).toList());
-        // Asterisk wrote its copy under the number it had chosen before it held the lock: the
-        // holder's message is gone, and its .WAV and .gsm now belong to MixMonitor's message.
-        assertEquals(2, after.size());
-        assertFalse(after.stream().anyMatch(m -> m.msgId().filter(holders::equals).isPresent()),
-                "the message committed under the lock survived");
-        assertEquals(audioHashes(dir, "audio").split(" ")[0], audioHashes(inbox, "msg0001").split(" ")[0],
-                "msg0001.WAV is still the overwritten message's");
-    }
-
-    @Test
     @Order(14)
     void ct11AWavOnlyWriterGetsForeignAudioAfterAsteriskCompactsOurWriterDoesNot() throws Exception {
         Mailbox b = box("112");
@@ -700,28 +663,6 @@ abstract class AsteriskConformanceBase {
         }
     }
 
-    /**
-     * Whether Asterisk is trying to lock {@code folder}: its {@code .lock-XXXXXXXX} temporary file
-     * exists, or (flock) it has the {@code lock} file open while we hold it.
-     */
-    private boolean asteriskWaitsForLock(Path folder) throws IOException {
-        if (lockMode().equals("lockfile")) {
-            try (Stream<Path> s = Files.list(folder)) {
-                return s.anyMatch(p -> p.getFileName().toString().matches("\\.lock-[0-9a-f]{8}"));
-            }
-        }
-        Path fds = Path.of("/proc", Files.readString(dir.resolve("run/asterisk.pid")).trim(), "fd");
-        try (Stream<Path> s = Files.list(fds)) {
-            return s.anyMatch(p -> {
-                try {
-                    return Files.readSymbolicLink(p).equals(folder.resolve("lock"));
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-        }
-    }
-
     private List<String> logLines() throws IOException {
         Path log = dir.resolve("log/messages.log");
         return Files.exists(log) ? Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1) : List.of();
@@ -801,7 +742,7 @@ abstract class AsteriskConformanceBase {
     }
 
     private boolean isRunning() throws IOException {
-        long pid = Long.parseLong(Files.readString(dir.resolve("run/asterisk.pid")).trim());
+        long pid = Long.parseLong(Files.readString(dir.resolve("instance.pid")).trim());
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
