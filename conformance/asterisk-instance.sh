@@ -22,14 +22,19 @@ DIR=$(mkdir -p "$DIR" && cd "$DIR" && pwd)
 ASTERISK="$PREFIX/sbin/asterisk"
 CONF="$DIR/etc/asterisk.conf"
 
+# The process id is kept in a file of our own: Asterisk deletes and rewrites run/asterisk.pid
+# while it starts, so reading that one can find nothing.
+PIDFILE="$DIR/instance.pid"
+
 stop() {
-    [ -f "$DIR/run/asterisk.pid" ] || return 0
-    pid=$(cat "$DIR/run/asterisk.pid")
+    [ -f "$PIDFILE" ] || PIDFILE="$DIR/run/asterisk.pid"
+    [ -f "$PIDFILE" ] || return 0
+    pid=$(cat "$PIDFILE")
     "$ASTERISK" -C "$CONF" -rx "core stop now" >/dev/null 2>&1 || true
     i=0
     while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
     if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
-    rm -f "$DIR/run/asterisk.pid"
+    rm -f "$PIDFILE"
 }
 
 case "$cmd" in
@@ -41,7 +46,7 @@ esac
 PORT=${4:-5038}
 LOCKMODE=${5:-lockfile}
 case "$LOCKMODE" in lockfile|flock) ;; *) echo "lock mode must be lockfile or flock" >&2; exit 2 ;; esac
-mkdir -p "$DIR/etc" "$DIR/spool/voicemail" "$DIR/log" "$DIR/run" "$DIR/lib" "$DIR/data/sounds/en/digits"
+mkdir -p "$DIR/etc" "$DIR/spool/voicemail" "$DIR/spool/monitor" "$DIR/log" "$DIR/run" "$DIR/lib" "$DIR/data/sounds/en/digits"
 
 # asterisk.conf is always rewritten: it carries the lock mode.
 cat > "$CONF" <<CONF
@@ -88,6 +93,9 @@ load = res_adsi.so
 load = res_smdi.so
 load = app_voicemail.so
 load = pbx_config.so
+$(if [ -f "$PREFIX/lib/asterisk/modules/app_mixmonitor.so" ]; then
+    for m in app_chanspy func_cut func_groupcount func_uri func_periodic_hook app_mixmonitor; do echo "load = $m.so"; done
+fi)
 CONF
 
 write_default logger.conf <<CONF
@@ -114,6 +122,11 @@ maxsilence = 0
 106 => 1234,Conformance 106
 107 => 1234,Conformance 107
 108 => 1234,Conformance 108
+109 => 1234,Conformance 109,,,maxmsg=9999
+110 => 1234,Conformance 110,,,maxmsg=200
+111 => 1234,Conformance 111,,,maxmsg=3
+112 => 1234,Conformance 112
+113 => 1234,Conformance 113
 CONF
 
 write_default extensions.conf <<CONF
@@ -125,6 +138,19 @@ exten => play,1,Answer()
 ; The other leg for VoiceMailPlayMsg(): answers and listens for a while.
 exten => sink,1,Answer()
  same => n,Wait(20)
+ same => n,Hangup()
+; VoiceMail() for mailbox NNN of context default; when the call ends, one log line tells the
+; outcome and the message file Asterisk chose (empty when nothing was saved).
+exten => _vm-X.,1,Set(VMBOX=\${EXTEN:3})
+ same => n,VoiceMail(\${VMBOX}@default,s)
+ same => n,Hangup()
+exten => h,1,GotoIf(\$["\${VMBOX}" = ""]?done)
+ same => n,NoOp(astlock-vm-done box=\${VMBOX} status=\${VMSTATUS} file=\${VM_MESSAGEFILE})
+ same => n(done),NoOp()
+; A call recorded by MixMonitor, whose m() option copies the recording into mailbox NNN.
+exten => _rec-X.,1,Answer()
+ same => n,MixMonitor(\${UNIQUEID}.wav,m(\${EXTEN:4}@default))
+ same => n,Playback($DIR/data/tone)
  same => n,Hangup()
 CONF
 
@@ -169,16 +195,17 @@ PY
 
 stop
 nohup "$ASTERISK" -C "$CONF" -f -n -g > "$DIR/log/console.out" 2>&1 &
-echo $! > "$DIR/run/asterisk.pid"
+PIDFILE="$DIR/instance.pid"
+echo $! > "$PIDFILE"
 # Ready when the manager port answers and the modules are loaded.
 i=0
 until "$ASTERISK" -C "$CONF" -rx "core waitfullybooted" >/dev/null 2>&1; do
     i=$((i + 1))
-    if [ $i -gt 300 ] || ! kill -0 "$(cat "$DIR/run/asterisk.pid")" 2>/dev/null; then
+    if [ $i -gt 300 ] || ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
         echo "Asterisk did not start; see $DIR/log/console.out" >&2
         stop
         exit 1
     fi
     sleep 0.2
 done
-echo "Asterisk running (pid $(cat "$DIR/run/asterisk.pid"), AMI 127.0.0.1:$PORT, lockmode $LOCKMODE)"
+echo "Asterisk running (pid $(cat "$PIDFILE"), AMI 127.0.0.1:$PORT, lockmode $LOCKMODE)"

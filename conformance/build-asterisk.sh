@@ -26,11 +26,15 @@ fi
 
 # app_voicemail needs res_adsi and res_smdi loaded. Modules needed besides the core (which holds AMI, Local channels and the
 # bridging core): voicemail, playback, the dialplan from extensions.conf,
-# wav/gsm file formats and codecs between them, a timer, the simple bridge.
+# wav/gsm file formats and codecs between them, a timer, the simple bridge,
+# and MixMonitor (its m() option copies a recording into mailboxes). MixMonitor
+# refuses to load without func_periodic_hook when modules are not autoloaded, and
+# that one needs app_chanspy, func_cut, func_groupcount and func_uri.
 MODULES="app_voicemail res_adsi res_smdi app_playback app_echo pbx_config
 format_wav format_gsm format_wav_gsm format_pcm
 codec_gsm codec_ulaw codec_alaw codec_resample
-res_timing_timerfd bridge_simple func_callerid"
+res_timing_timerfd bridge_simple func_callerid
+app_mixmonitor func_periodic_hook app_chanspy func_cut func_groupcount func_uri"
 
 cd "$SRC"
 echo "== configure ($(date -u +%H:%M:%S))"

@@ -20,6 +20,7 @@ import io.github.astlock.voicemail.NewMessage;
 import io.github.astlock.voicemail.OperationResult;
 import io.github.astlock.voicemail.VoicemailMessage;
 import io.github.astlock.voicemail.VoicemailOptions;
+import io.github.astlock.voicemail.VoicemailLockException;
 import io.github.astlock.voicemail.VoicemailSpool;
 import io.github.astlock.voicemail.ami.AmiClient;
 import io.github.astlock.voicemail.ami.AmiException;
@@ -48,6 +49,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +74,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 abstract class AsteriskConformanceBase {
     static final String HOME_PROPERTY = "astlock.asterisk.home";
+    /** Rounds of 16 simultaneous calls in the loss count; more rounds give a better count. */
+    static final String ROUNDS_PROPERTY = "astlock.conformance.rounds";
     static final Duration WAIT = Duration.ofSeconds(90);
 
     private Path home;
@@ -333,12 +338,7 @@ abstract class AsteriskConformanceBase {
     void ct2VoiceMailPlayMsgPlaysAJavaMessageAndMarksItOld() throws Exception {
         Mailbox b = box("108");
         String id = spool.deliver(b, Folder.INBOX, message("\"Play\" <8>", 1)).msgId();
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("Channel", "Local/sink@test");
-        f.put("Application", "VoiceMailPlayMsg");
-        f.put("Data", b.id() + "@" + b.context() + "," + id);
-        f.put("Async", "true");
-        assertEquals("success", ami.send("Originate", f).response().orElse(""));
+        originateApp("Local/sink@test", "VoiceMailPlayMsg", b.id() + "@" + b.context() + "," + id);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (vm.mailboxCount(b).old() != 1) {
             if (System.nanoTime() > deadline) {
@@ -348,6 +348,189 @@ abstract class AsteriskConformanceBase {
         }
         assertEquals("Old", summaryEntry(b, id).get("Folder").orElseThrow());
         assertTrue(isRunning(), "Asterisk still running after playing the message");
+    }
+
+    @Test
+    @Order(10)
+    void asteriskOwnLossesAreCountedAndNoneComesFromOurDeliveries() throws Exception {
+        Mailbox b = box("109");
+        int rounds = Integer.getInteger(ROUNDS_PROPERTY, 3);
+        int perRound = 16;
+        int calls = rounds * perRound;
+        int[] refused = {0};
+        List<OperationResult> java = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            int ended = round * perRound;
+            for (int i = 0; i < perRound; i++) {
+                originateToExten("Local/play@test", "vm-" + b.id());
+            }
+            // Java delivers while the calls record and save, and goes on until every call has ended.
+            java.addAll(deliverWhile(b, () -> vmDone(b).size() < ended, refused, 30));
+            waitUntil(() -> vmDone(b).size() >= ended, "all " + ended + " calls into " + b + " ended");
+        }
+        List<String[]> done = vmDone(b);
+        Audit a = audit(b, java);
+        Map<String, Integer> fileUse = new HashMap<>();
+        for (String[] d : done) {
+            if (!d[1].isEmpty()) {
+                fileUse.merge(d[1], 1, Integer::sum);
+            }
+        }
+        int saved = fileUse.values().stream().mapToInt(Integer::intValue).sum();
+        int sharedNumbers = fileUse.values().stream().mapToInt(n -> n - 1).sum();
+        Set<Integer> asteriskNumbers = new HashSet<>();
+        fileUse.keySet().forEach(f -> asteriskNumbers.add(Integer.parseInt(f.substring(f.length() - 4))));
+        Set<Integer> collisions = new HashSet<>(a.javaIndices);
+        collisions.retainAll(asteriskNumbers);
+        System.out.printf("[%s] Asterisk: %d calls, %d saved, %d numbers used twice, %d lock timeouts, %d of its "
+                        + "messages on disk, %d lost; astlock: %d delivered, %d intact, %d refused (lock taken "
+                        + "away), numbers shared with Asterisk: %s%n",
+                lockMode(), calls, saved, sharedNumbers, logCount("Couldn't lock directory " + spool.folderPath(b,
+                        Folder.INBOX)), a.foreign, calls - a.foreign, java.size(), a.intact, refused[0], collisions);
+        assertEquals(List.of(), a.damaged, "astlock deliveries that are not intact");
+        assertEquals(java.size(), a.intact);
+        assertEquals(Set.of(), collisions, "numbers both astlock and Asterisk wrote");
+        assertEquals(a.javaIndices.size(), java.size(), "astlock gave two deliveries the same number");
+        if (lockMode().equals("lockfile")) {
+            assertEquals(calls, a.foreign, "with .lock files Asterisk keeps every message");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void ct3MixMonitorCopiesAndJavaDeliveriesAtOnce() throws Exception {
+        assumeTrue(moduleLoaded("app_mixmonitor"), "app_mixmonitor is not loaded: rebuild with the current "
+                + "conformance/build-asterisk.sh");
+        Mailbox b = box("110");
+        int mixCalls = 4;
+        int vmCalls = 4;
+        for (int i = 0; i < mixCalls; i++) {
+            originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
+            originateToExten("Local/play@test", "vm-" + b.id());
+        }
+        int[] refused = {0};
+        List<OperationResult> java = deliverWhile(b, () -> vmDone(b).size() < vmCalls || mixCopies(b) < mixCalls,
+                refused, 80);
+        waitUntil(() -> vmDone(b).size() >= vmCalls && mixCopies(b) >= mixCalls && asteriskStaging(b).isEmpty(),
+                "all calls into " + b + " ended and their copies finished");
+        Audit a = audit(b, java);
+        int fromMix = 0;
+        int fromVm = 0;
+        for (VoicemailMessage m : spool.list(b, Folder.INBOX).messages()) {
+            String chan = m.metadata().get("callerchan").orElse("");
+            if (chan.startsWith("Local/rec-")) {
+                fromMix++;
+            } else if (chan.startsWith("Local/play@")) {
+                fromVm++;
+            }
+        }
+        // MixMonitor's copy reads the next number before it takes the folder lock, so copies that
+        // start together can choose the same number, and the later one replaces the earlier.
+        // That is Asterisk's own loss: it is counted, not asserted.
+        System.out.printf("[%s] MixMonitor m(): %d copies, %d on disk; VoiceMail(): %d calls, %d on disk; "
+                        + "astlock: %d delivered, %d intact %s, %d refused; messages on disk %d%n", lockMode(),
+                mixCalls, fromMix, vmCalls, fromVm, java.size(), a.intact, a.damaged, refused[0], a.total);
+        assertEquals(List.of(), a.damaged, "astlock deliveries that are not intact");
+        assertEquals(java.size(), a.intact);
+        assertEquals(a.javaIndices.size(), java.size(), "astlock gave two deliveries the same number");
+        assertEquals(a.total, a.ids.size(), "msg_ids are unique");
+        assertEquals(a.total, a.intact + fromMix + fromVm, "every message on disk is one of the three writers'");
+    }
+
+    @Test
+    @Order(13)
+    void ct4MixMonitorAddsOneMessageBeyondMaxmsgWhereJavaRefuses() throws Exception {
+        assumeTrue(moduleLoaded("app_mixmonitor"), "app_mixmonitor is not loaded: rebuild with the current "
+                + "conformance/build-asterisk.sh");
+        Mailbox b = box("111");
+        for (int i = 0; i < 3; i++) {
+            spool.deliver(b, Folder.INBOX, message("\"Fill\" <" + i + ">", 1));
+        }
+        assertThrows(MailboxFullException.class, () -> spool.deliver(b, Folder.INBOX, message("\"Over\" <9>", 1)));
+        originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
+        waitUntil(() -> mixCopies(b) >= 1 && asteriskStaging(b).isEmpty(), "MixMonitor's copy into " + b);
+        // Asterisk's copy of a recording checks "count > maxmsg" and so stores a fourth message,
+        // in the recording's format only.
+        List<VoicemailMessage> after = spool.list(b, Folder.INBOX).messages();
+        assertEquals(4, after.size(), "MixMonitor adds one message beyond maxmsg=3");
+        assertEquals(Set.of("wav"), after.get(3).audio().keySet(), "MixMonitor's copy has only its own format");
+        assertThrows(MailboxFullException.class, () -> spool.deliver(b, Folder.INBOX, message("\"Over\" <9>", 1)));
+        originateApp("Local/rec-" + b.id() + "@test", "Echo", "");
+        waitForLog("Mailbox for " + b.id() + "@" + b.context() + " is full");
+        assertEquals(4, spool.list(b, Folder.INBOX).messages().size(), "no fifth message");
+    }
+
+    @Test
+    @Order(14)
+    void ct11AWavOnlyWriterGetsForeignAudioAfterAsteriskCompactsOurWriterDoesNot() throws Exception {
+        Mailbox b = box("112");
+        Path inbox = spool.folderPath(b, Folder.INBOX);
+        // Naive: a complete message, then one written with .wav only next to it.
+        String first = spool.deliver(b, Folder.INBOX, message("\"First\" <1>", 1)).msgId();
+        String naive = "1700000000-00000112";
+        try (PathLock l = locker.lock(inbox)) {
+            Files.write(inbox.resolve("msg0001.txt"), ("[message]\norigmailbox=112\ncontext=default\nexten=s\n"
+                    + "rdnis=unknown\npriority=1\ncallerchan=\ncallerid=\"Naive\" <2>\norigdate=Tue Nov 14 "
+                    + "10:13:20 PM UTC 2023\norigtime=1700000000\ncategory=\nmsg_id=" + naive + "\nflag=\n"
+                    + "duration=1\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Files.copy(dir.resolve("data/tone.wav"), inbox.resolve("msg0001.wav"));
+        }
+        String firstAudio = audioHashes(inbox, "msg0000");
+        vm.remove(b, Folder.INBOX, first);
+        String[] firstParts = firstAudio.split(" ");
+        String slot0 = audioHashes(inbox, "msg0000");
+        assertEquals(naive, spool.list(b, Folder.INBOX).messages().get(0).msgId().orElseThrow());
+        assertEquals(firstParts[0], slot0.split(" ")[0], "the wav-only message now has the removed message's WAV");
+        assertEquals(firstParts[1], slot0.split(" ")[1], "and its gsm");
+        // Ours: every configured format, so compaction moves all of them.
+        vm.remove(b, Folder.INBOX, naive);
+        try (Stream<Path> s = Files.list(inbox)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("msg")).toList());
+        }
+        String a = spool.deliver(b, Folder.INBOX, message("\"A\" <3>", 1)).msgId();
+        String c = spool.deliver(b, Folder.INBOX, otherAudio("\"C\" <4>")).msgId();
+        VoicemailMessage cm = spool.list(b, Folder.INBOX).find(c).orElseThrow();
+        String cAudio = audioHashes(inbox, cm.location().baseName());
+        vm.remove(b, Folder.INBOX, a);
+        VoicemailMessage moved = spool.list(b, Folder.INBOX).find(c).orElseThrow();
+        assertEquals(0, moved.location().index(), "Asterisk moved our message into the freed slot");
+        assertEquals(cAudio, audioHashes(inbox, moved.location().baseName()), "our message keeps its own audio");
+    }
+
+    @Test
+    @Order(15)
+    void ct6NoRefreshNoEventThenRefreshGivesOne() throws Exception {
+        Mailbox b = box("113");
+        VoicemailSpool quiet = VoicemailSpool.open(AsteriskConfig.load(dir.resolve("etc/asterisk.conf")), locker,
+                VoicemailOptions.builder().build());
+        mwiEvents.clear();
+        quiet.deliver(b, Folder.INBOX, message("\"Quiet\" <5>", 1));
+        // pollmailboxes=no and nothing subscribed: Asterisk does not notice. A later refresh of
+        // another mailbox marks the point up to which events for this one would have come; it is
+        // one with a message in Urgent, for which every refresh publishes.
+        Mailbox marker = box("101");
+        assertTrue(vm.mailboxCount(marker).urgent() > 0, "the marker mailbox has an urgent message");
+        vm.refresh(marker);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            AmiPacket p = mwiEvents.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertTrue(p != null, "no MessageWaiting for " + marker);
+            String m = p.get("Mailbox").orElse("");
+            assertFalse(m.equals(b.id() + "@" + b.context()), "MessageWaiting without a refresh: " + p);
+            if (m.equals(marker.id() + "@" + marker.context())) {
+                break;
+            }
+        }
+        vm.refresh(b);
+        assertEquals("1", nextMwi(b).get("New").orElseThrow());
+    }
+
+    @Test
+    @Order(16)
+    void ct6PjsipSubscriptionPollIsNotPartOfThisBuild() {
+        assumeTrue(moduleLoaded("res_pjsip"), "res_pjsip is not in this Asterisk build (build-asterisk.sh "
+                + "configures --without-pjproject); the pollmailboxes case with a subscribed PJSIP endpoint is not run");
+        fail("res_pjsip is loaded but the subscribed-endpoint case is not written");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -385,13 +568,156 @@ abstract class AsteriskConformanceBase {
     }
 
     private void originate(Mailbox b) throws AmiException {
+        originateApp("Local/play@test", "VoiceMail", b.id() + "@" + b.context() + ",s");
+    }
+
+    /** What became of astlock's deliveries into a folder that Asterisk also wrote to. */
+    private record Audit(int total, int foreign, int intact, List<String> damaged, Set<Integer> javaIndices,
+                         Set<String> ids) {
+    }
+
+    private Audit audit(Mailbox b, List<OperationResult> java) throws Exception {
+        Path inbox = spool.folderPath(b, Folder.INBOX);
+        List<VoicemailMessage> all = spool.list(b, Folder.INBOX).messages();
+        String expected = audioHashes(dir, "audio");
+        Set<String> ids = new HashSet<>();
+        all.forEach(m -> m.msgId().ifPresent(ids::add));
+        int intact = 0;
+        List<String> damaged = new ArrayList<>();
+        Set<Integer> indices = new HashSet<>();
+        for (OperationResult r : java) {
+            indices.add(r.after().orElseThrow().index());
+            List<VoicemailMessage> found = all.stream().filter(m -> m.msgId().filter(r.msgId()::equals).isPresent())
+                    .toList();
+            if (found.size() != 1) {
+                damaged.add(r.msgId() + ": found " + found.size() + " times");
+            } else if (!expected.equals(audioHashes(inbox, found.get(0).location().baseName()))) {
+                damaged.add(r.msgId() + ": audio differs at " + found.get(0).location());
+            } else {
+                intact++;
+            }
+        }
+        try (Stream<Path> s = Files.list(spool.mailboxPath(b).resolve("tmp"))) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("astlock-"))
+                    .toList(), "astlock files left in tmp/");
+        }
+        int javaPresent = (int) all.stream().filter(m -> m.msgId().filter(id -> java.stream()
+                .anyMatch(r -> r.msgId().equals(id))).isPresent()).count();
+        return new Audit(all.size(), all.size() - javaPresent, intact, damaged, indices, ids);
+    }
+
+    /** Delivers while {@code busy} holds (at most {@code max}); a lock Asterisk took away is counted, not fatal. */
+    private List<OperationResult> deliverWhile(Mailbox b, Check busy, int[] refused, int max) throws Exception {
+        List<OperationResult> java = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int n = 0;
+        while (busy.ok() && java.size() < max && System.nanoTime() < deadline) {
+            try {
+                java.add(spool.deliver(b, Folder.INBOX, message("\"Java " + n + "\" <" + (700 + n) + ">", 1)));
+            } catch (VoicemailLockException e) {
+                refused[0]++;
+            }
+            n++;
+            Thread.sleep(20);
+        }
+        return java;
+    }
+
+    /** A condition polled by {@link #waitUntil}. */
+    @FunctionalInterface
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private void waitUntil(Check c, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!c.ok()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Status and message file of every ended VoiceMail() call into {@code b}, from the dialplan's log line. */
+    private List<String[]> vmDone(Mailbox b) throws IOException {
+        Pattern p = Pattern.compile("astlock-vm-done box=" + b.id() + " status=(\\S*) file=([^\"\\s]*)");
+        List<String[]> out = new ArrayList<>();
+        for (String line : logLines()) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                out.add(new String[] {m.group(1), m.group(2)});
+            }
+        }
+        return out;
+    }
+
+    /** How many MixMonitor recordings of calls for {@code b} have started their copy into the mailbox. */
+    private int mixCopies(Mailbox b) throws IOException {
+        return logCount("Copying recordings for Mixmonitor Local/rec-" + b.id() + "@");
+    }
+
+    /** Asterisk's files in the mailbox's {@code tmp/}: a recording or a copy still in progress. */
+    private List<String> asteriskStaging(Mailbox b) throws IOException {
+        Path tmp = spool.mailboxPath(b).resolve("tmp");
+        if (!Files.isDirectory(tmp)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("astlock-"))
+                    .toList();
+        }
+    }
+
+    private List<String> logLines() throws IOException {
+        Path log = dir.resolve("log/messages.log");
+        return Files.exists(log) ? Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1) : List.of();
+    }
+
+    private int logCount(String text) throws IOException {
+        return (int) logLines().stream().filter(l -> l.contains(text)).count();
+    }
+
+    private boolean moduleLoaded(String module) {
+        try {
+            return ami.send("ModuleCheck", Map.of("Module", module)).response().orElse("").equals("success");
+        } catch (AmiException e) {
+            return false;
+        }
+    }
+
+    private void originateToExten(String channel, String exten) throws AmiException {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("Channel", "Local/play@test");
-        f.put("Application", "VoiceMail");
-        f.put("Data", b.id() + "@" + b.context() + ",s");
+        f.put("Channel", channel);
+        f.put("Context", "test");
+        f.put("Exten", exten);
+        f.put("Priority", "1");
+        originate(f);
+    }
+
+    private void originateApp(String channel, String app, String data) throws AmiException {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("Channel", channel);
+        f.put("Application", app);
+        f.put("Data", data);
+        originate(f);
+    }
+
+    private void originate(Map<String, String> f) throws AmiException {
         f.put("Async", "true");
         AmiPacket r = ami.send("Originate", f);
         assertEquals("success", r.response().orElse(""), r.toString());
+    }
+
+    /** A message whose audio differs from {@link #message}'s in every format (one byte changed). */
+    private NewMessage otherAudio(String callerId) throws IOException {
+        NewMessage.Builder b = NewMessage.builder().callerId(callerId).duration(1);
+        for (Map.Entry<String, Path> e : recorded.entrySet()) {
+            byte[] d = Files.readAllBytes(e.getValue());
+            d[d.length - 1] ^= 1;
+            b.audio(e.getKey(), d);
+        }
+        return b.build();
     }
 
     private void leaveVoicemail(Mailbox b, int expected) throws Exception {
@@ -422,7 +748,7 @@ abstract class AsteriskConformanceBase {
     }
 
     private boolean isRunning() throws IOException {
-        long pid = Long.parseLong(Files.readString(dir.resolve("run/asterisk.pid")).trim());
+        long pid = Long.parseLong(Files.readString(dir.resolve("instance.pid")).trim());
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
