@@ -1,0 +1,74 @@
+package io.github.astlock.bench;
+
+import io.github.astlock.LockMode;
+import io.github.astlock.tck.ChildJvm;
+import io.github.astlock.tck.PeerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One JVM holding many folders at once (a child JVM, so its heap holds nothing else), and FLOCK
+ * mode at the descriptor limit of a child started with a low {@code ulimit -n}.
+ */
+final class Scale {
+    private static final Duration LIMIT = Duration.ofMinutes(5);
+    /** The descriptor limit of the child in the descriptor-limit run. */
+    static final int DESCRIPTOR_LIMIT = 256;
+
+    private Scale() {
+    }
+
+    static void folders(Harness h) throws Exception {
+        for (LockMode mode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
+            Path root = h.folder("scale-" + mode.asteriskName());
+            int n = h.size.folders();
+            // FLOCK keeps a descriptor per held lock: the child gets room for all of them
+            try (PeerProcess child = PeerProcess.start("scale " + mode, null, List.of("sh", "-c",
+                    "ulimit -n " + (n + 1000) + " 2>/dev/null || ulimit -n hard; exec \"$@\"", "sh",
+                    Contention.javaCommand(), "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(),
+                    BenchChild.class.getName(), "scale", h.backend, mode.name(), root.toString(), Integer.toString(n)))) {
+                String line = child.awaitLine("SCALE ", LIMIT);
+                long first = CPeer.field(line, 1);
+                long last = CPeer.field(line, 2);
+                long heap = CPeer.field(line, 3);
+                long block = CPeer.field(line, 4);
+                h.add(Row.target(n + " folders held by one JVM, " + mode + ", " + h.backend
+                                + ": last " + block + " locks vs first " + block,
+                        Stats.time(last) + " vs " + Stats.time(first), "–", Stats.ratio(last, first), "≤ 1.5×",
+                        last <= 1.5 * first));
+                h.add(Row.target(n + " folders held by one JVM, " + mode + ", " + h.backend + ": heap per held lock",
+                        heap + " B", "–", "–", "≤ 2 KiB", heap <= 2048));
+                child.awaitExit(LIMIT);
+            }
+        }
+    }
+
+    static void descriptorLimit(Harness h) throws Exception {
+        Path root = h.folder("fdlimit");
+        int n = DESCRIPTOR_LIMIT * 2;
+        long t0 = System.nanoTime();
+        try (PeerProcess child = PeerProcess.start("fdlimit", null, List.of("sh", "-c",
+                "ulimit -n " + DESCRIPTOR_LIMIT + " && exec \"$@\"", "sh", Contention.javaCommand(),
+                "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(), BenchChild.class.getName(), "fdlimit", h.backend,
+                root.toString(), Integer.toString(n)))) {
+            String line;
+            try {
+                line = child.awaitLine("FDLIMIT ", Duration.ofSeconds(60));
+            } catch (AssertionError hang) {
+                h.add(Row.target("FLOCK at the descriptor limit (ulimit -n " + DESCRIPTOR_LIMIT + "), " + h.backend,
+                        "no answer within 60 s: " + hang.getMessage().lines().findFirst().orElse(""), "–", "–",
+                        "a clear error, never a hang", false));
+                return;
+            }
+            String[] w = line.split(" ", 5);
+            boolean clear = !w[1].equals("none") && !w[1].equals("-");
+            h.add(Row.target("FLOCK at the descriptor limit (ulimit -n " + DESCRIPTOR_LIMIT + "), " + h.backend,
+                    (clear ? w[1] : "no errno") + " after " + w[2] + " locks, " + Stats.time(Long.parseLong(w[3]))
+                            + " (whole child " + Stats.time(System.nanoTime() - t0) + "): `"
+                            + w[4].replace('|', '/') + "`",
+                    "–", "–", "a clear error, never a hang", clear));
+            child.awaitExit(LIMIT);
+        }
+    }
+}
