@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <pre>
  * BenchChild count   BACKEND MODE DIR COUNTER N   READY, waits for a line, N locked increments, DONE
- * BenchChild scale   BACKEND MODE ROOT N          locks N folders and holds them all: SCALE first last heap
+ * BenchChild scale   BACKEND MODE ROOT N          locks N folders and holds them all:
+ *                                                 SCALE first last heap-per-lock block descriptors-per-lock
  * BenchChild fdlimit BACKEND ROOT N               FLOCK on up to N folders until an error: FDLIMIT ...
  * </pre>
  */
@@ -82,6 +83,15 @@ public final class BenchChild {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
+    /** The number of descriptors this process has open (Linux), or 0 when unknown. */
+    private static long openDescriptors() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     private static void scale(String backend, LockMode mode, Path root, int n) throws Exception {
         List<Path> dirs = folders(root, n);
         PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ofSeconds(5)).build(),
@@ -94,6 +104,7 @@ public final class BenchChild {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<PathLock> held = new ArrayList<>(n);
         long before = heapAfterGc(memory);
+        long descriptors = openDescriptors();
         int block = Math.min(1000, n / 2);
         long first = 0;
         long last = 0;
@@ -108,7 +119,8 @@ public final class BenchChild {
             }
         }
         long after = heapAfterGc(memory);
-        say("SCALE " + first + " " + last + " " + (after - before) / n + " " + block);
+        say("SCALE " + first + " " + last + " " + (after - before) / n + " " + block + " "
+                + (openDescriptors() - descriptors) / (double) n);
         for (PathLock lock : held) {
             lock.close();
         }

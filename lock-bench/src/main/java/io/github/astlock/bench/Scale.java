@@ -23,9 +23,9 @@ final class Scale {
         for (LockMode mode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
             Path root = h.folder("scale-" + mode.asteriskName());
             int n = h.size.folders();
-            // FLOCK keeps a descriptor per held lock: the child gets room for all of them
+            // FLOCK keeps descriptors open for each held lock: the child gets room for all of them
             try (PeerProcess child = PeerProcess.start("scale " + mode, null, List.of("sh", "-c",
-                    "ulimit -n " + (n + 1000) + " 2>/dev/null || ulimit -n hard; exec \"$@\"", "sh",
+                    "ulimit -n " + (3 * n + 1000) + " 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"$@\"", "sh",
                     Contention.javaCommand(), "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(),
                     BenchChild.class.getName(), "scale", h.backend, mode.name(), root.toString(), Integer.toString(n)))) {
                 String line = child.awaitLine("SCALE ", LIMIT);
@@ -33,12 +33,15 @@ final class Scale {
                 long last = CPeer.field(line, 2);
                 long heap = CPeer.field(line, 3);
                 long block = CPeer.field(line, 4);
+                double descriptors = Double.parseDouble(line.trim().split("\\s+")[5]);
                 h.add(Row.target(n + " folders held by one JVM, " + mode + ", " + h.backend
                                 + ": last " + block + " locks vs first " + block,
                         Stats.time(last) + " vs " + Stats.time(first), "–", Stats.ratio(last, first), "≤ 1.5×",
                         last <= 1.5 * first));
                 h.add(Row.target(n + " folders held by one JVM, " + mode + ", " + h.backend + ": heap per held lock",
                         heap + " B", "–", "–", "≤ 2 KiB", heap <= 2048));
+                h.add(Row.info(n + " folders held by one JVM, " + mode + ", " + h.backend
+                        + ": open descriptors per held lock", Stats.num(descriptors), "–", "–"));
                 child.awaitExit(LIMIT);
             }
         }
@@ -66,7 +69,7 @@ final class Scale {
             h.add(Row.target("FLOCK at the descriptor limit (ulimit -n " + DESCRIPTOR_LIMIT + "), " + h.backend,
                     (clear ? w[1] : "no errno") + " after " + w[2] + " locks, " + Stats.time(Long.parseLong(w[3]))
                             + " (whole child " + Stats.time(System.nanoTime() - t0) + "): `"
-                            + w[4].replace('|', '/') + "`",
+                            + w[4].replace(root.toString(), "FOLDER").replace('|', '/') + "`",
                     "–", "–", "a clear error, never a hang", clear));
             child.awaitExit(LIMIT);
         }
