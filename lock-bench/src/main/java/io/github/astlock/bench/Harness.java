@@ -98,7 +98,7 @@ public final class Harness {
                 opts.getOrDefault("backend", LockBackends.select().id()), opts, System.err);
         try {
             List<Row> rows = h.run(only);
-            String report = h.report(rows, args);
+            String report = h.report(rows, only);
             System.out.println(report);
             Path out = Path.of(opts.getOrDefault("out", "bench-results.md"));
             Files.writeString(out, report, StandardCharsets.UTF_8);
@@ -222,11 +222,12 @@ public final class Harness {
         return LockBackends.select(id).supportedModes().containsAll(mode.components());
     }
 
-    private String report(List<Row> rows, String[] args) throws IOException {
+    private String report(List<Row> rows, List<String> names) {
         StringBuilder sb = new StringBuilder();
         sb.append("Run ").append(Instant.now().toString(), 0, 16).append("Z, size `").append(size.name())
-                .append("`, arguments `").append(String.join(" ", args)).append("`\n\n");
-        sb.append(Machine.describe(root)).append('\n');
+                .append("`, measurements: ").append(String.join(", ", names)).append("\n\n");
+        sb.append(Machine.describe(root, options.containsKey("java25") ? Machine.version(options.get("java25"))
+                : "none given")).append('\n');
         sb.append("| figure | astlock | C / reference | ratio | target | met? |\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (Row r : rows) {

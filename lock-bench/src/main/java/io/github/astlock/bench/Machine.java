@@ -12,10 +12,11 @@ final class Machine {
     /**
      * A Markdown list: processors, kernel, JDK, the file system of the scratch folder, load.
      *
-     * @param dir the scratch folder
+     * @param dir    the scratch folder
+     * @param java25 the Java 25 used for the CLI start-up, or a word saying there was none
      * @return the text
      */
-    static String describe(Path dir) {
+    static String describe(Path dir, String java25) {
         StringBuilder sb = new StringBuilder();
         sb.append("- processors: ").append(Runtime.getRuntime().availableProcessors()).append(cpuModel()).append('\n');
         sb.append("- kernel: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
@@ -23,6 +24,7 @@ final class Machine {
         sb.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append('\n');
+        sb.append("- Java 25 for the CLI start-up: ").append(java25).append('\n');
         sb.append("- file system of the lock folders: ").append(fileSystem(dir)).append('\n');
         sb.append("- load average at the end: ").append(firstLine(Path.of("/proc/loadavg"))).append('\n');
         return sb.toString();
@@ -43,6 +45,27 @@ final class Machine {
             return store.type() + " (" + dir.getParent() + ")";
         } catch (IOException e) {
             return "unknown (" + e + ")";
+        }
+    }
+
+    /**
+     * The version line of a JDK.
+     *
+     * @param javaHome the JDK's folder
+     * @return its {@code java -version} first line, or "unknown"
+     */
+    static String version(String javaHome) {
+        try {
+            Process p = new ProcessBuilder(Path.of(javaHome, "bin", "java").toString(), "-version")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return out.lines().findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 

@@ -22,10 +22,13 @@ final class Scale {
     static void folders(Harness h) throws Exception {
         for (LockMode mode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
             Path root = h.folder("scale-" + mode.asteriskName());
-            int n = h.size.folders();
-            // FLOCK keeps descriptors open for each held lock: the child gets room for all of them
+            // A held lock keeps descriptors open (FLOCK more than LOCKFILE): the child gets the hard
+            // limit, and holds fewer folders when even that is too low for them.
+            long hard = hardDescriptorLimit();
+            int n = (int) Math.min(h.size.folders(), (hard - 1000) * 2 / (mode == LockMode.FLOCK ? 4 : 3));
+            String fewer = n < h.size.folders() ? " (as many as the descriptor limit of " + hard + " allows)" : "";
             try (PeerProcess child = PeerProcess.start("scale " + mode, null, List.of("sh", "-c",
-                    "ulimit -n " + (3 * n + 1000) + " 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"$@\"", "sh",
+                    "ulimit -n " + Math.min(hard, 3L * n + 1000) + "; exec \"$@\"", "sh",
                     Contention.javaCommand(), "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(),
                     BenchChild.class.getName(), "scale", h.backend, mode.name(), root.toString(), Integer.toString(n)))) {
                 String line = child.awaitLine("SCALE ", LIMIT);
@@ -34,7 +37,7 @@ final class Scale {
                 long heap = CPeer.field(line, 3);
                 long block = CPeer.field(line, 4);
                 double descriptors = Double.parseDouble(line.trim().split("\\s+")[5]);
-                h.add(Row.target(n + " folders held by one JVM, " + mode + ", " + h.backend
+                h.add(Row.target(n + " folders held by one JVM" + fewer + ", " + mode + ", " + h.backend
                                 + ": last " + block + " locks vs first " + block,
                         Stats.time(last) + " vs " + Stats.time(first), "–", Stats.ratio(last, first), "≤ 1.5×",
                         last <= 1.5 * first));
@@ -44,6 +47,14 @@ final class Scale {
                         + ": open descriptors per held lock", Stats.num(descriptors), "–", "–"));
                 child.awaitExit(LIMIT);
             }
+        }
+    }
+
+    /** The hard limit of open descriptors a child may raise its soft limit to. */
+    private static long hardDescriptorLimit() throws Exception {
+        try (PeerProcess sh = PeerProcess.start("ulimit -Hn", null, List.of("sh", "-c", "ulimit -Hn"))) {
+            String line = sh.awaitLine("", LIMIT).trim();
+            return line.equals("unlimited") ? 1L << 20 : Long.parseLong(line);
         }
     }
 
