@@ -21,16 +21,18 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     mvn -B -q ${MVN_OPTS:-} -pl lock-bench,lock-cli -am package -DskipTests
 fi
 cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
+# the native backends are allowed their native calls (the option exists since Java 17)
+native=--enable-native-access=ALL-UNNAMED
 if [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; else java=java; fi
 
 if [ "${1:-}" = jmh ]; then
     shift
     if [ $# -gt 0 ]; then
-        exec "$java" -cp "$cp" org.openjdk.jmh.Main "$@"
+        exec "$java" "$native" -cp "$cp" org.openjdk.jmh.Main "$@"
     fi
     # every backend in every mode it has: nio has LOCKFILE only
-    "$java" -cp "$cp" org.openjdk.jmh.Main UncontendedBenchmark -p backend=nio -p mode=LOCKFILE
-    exec "$java" -cp "$cp" org.openjdk.jmh.Main UncontendedBenchmark -p backend=jna,jnr -p mode=LOCKFILE,FLOCK,BOTH
+    "$java" "$native" -cp "$cp" org.openjdk.jmh.Main UncontendedBenchmark -p backend=nio -p mode=LOCKFILE
+    exec "$java" "$native" -cp "$cp" org.openjdk.jmh.Main UncontendedBenchmark -p backend=jna,jnr -p mode=LOCKFILE,FLOCK,BOTH
 fi
 
 java25="${JAVA25_HOME:-}"
@@ -47,4 +49,4 @@ set -- --launcher "$repo/lock-cli/astlock" --out "$here/target/bench-results.md"
 if [ -n "$java25" ]; then
     set -- --java25 "$java25" "$@"
 fi
-exec "$java" -cp "$cp" io.github.astlock.bench.Harness "$@"
+exec "$java" "$native" -cp "$cp" io.github.astlock.bench.Harness "$@"

@@ -4,8 +4,8 @@
  * reference, the plain system calls, flock(1) and dotlockfile in the same run.
  */
 module io.github.astlock.bench {
-    requires io.github.astlock.api;
-    requires io.github.astlock.tck;
+    requires transitive io.github.astlock.api;
+    requires transitive io.github.astlock.tck;
     requires jmh.core;
     requires java.management;
     requires jdk.management;

@@ -5,6 +5,7 @@ import io.github.astlock.LockMode;
 import io.github.astlock.LockOptions;
 import io.github.astlock.PathLock;
 import io.github.astlock.PathLocker;
+import io.github.astlock.tck.ChildJvm;
 import io.github.astlock.tck.TckChild;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -49,6 +50,26 @@ public final class BenchChild {
         System.exit(0);
     }
 
+    /**
+     * The command line that runs this program in a child JVM on this JVM's java and class path.
+     *
+     * @param prefix words before the java executable (such as a shell that lowers a limit)
+     * @param args   the program's arguments
+     * @return the command line
+     */
+    static List<String> command(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the native backends are allowed their native calls, without a warning on newer JDKs
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 23) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-cp", ChildJvm.classPath(), BenchChild.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     private static void say(String line) {
         System.out.println(line);
         System.out.flush();
@@ -61,8 +82,11 @@ public final class BenchChild {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            try (PathLock lock = locker.lock(dir)) {
+            PathLock lock = locker.lock(dir);
+            try {
                 TckChild.increment(counter);
+            } finally {
+                lock.close();
             }
         }
         say("DONE " + (System.nanoTime() - t0));

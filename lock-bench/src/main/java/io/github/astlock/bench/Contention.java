@@ -1,7 +1,6 @@
 package io.github.astlock.bench;
 
 import io.github.astlock.LockMode;
-import io.github.astlock.tck.ChildJvm;
 import io.github.astlock.tck.PeerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,9 +51,8 @@ final class Contention {
         List<PeerProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < PROCESSES; i++) {
-                children.add(PeerProcess.start("astlock count " + i, null, List.of(javaCommand(),
-                        "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(), BenchChild.class.getName(), "count", h.backend,
-                        mode.name(), dir.toString(), counter.toString(), Integer.toString(n))));
+                children.add(PeerProcess.start("astlock count " + i, null, BenchChild.command(List.of(), "count",
+                        h.backend, mode.name(), dir.toString(), counter.toString(), Integer.toString(n))));
             }
             for (PeerProcess p : children) {
                 p.awaitLine("READY", LIMIT);
@@ -93,12 +91,4 @@ final class Contention {
         }
     }
 
-    /**
-     * The java launcher of this JVM.
-     *
-     * @return its path
-     */
-    static String javaCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 }

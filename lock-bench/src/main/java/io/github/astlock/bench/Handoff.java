@@ -100,9 +100,10 @@ final class Handoff {
             @Override
             public void begin() {
                 entry = exec.submit(() -> {
-                    try (PathLock lock = locker.lock(dir)) {
-                        return System.nanoTime();
-                    }
+                    PathLock lock = locker.lock(dir);
+                    long t = System.nanoTime();
+                    lock.close();
+                    return t;
                 });
             }
 
@@ -162,9 +163,10 @@ final class Handoff {
                 });
                 held.acquire();
                 Future<Long> entered = waiterThread.submit(() -> {
-                    try (PathLock lock = locker.lock(dir)) {
-                        return System.nanoTime();
-                    }
+                    PathLock lock = locker.lock(dir);
+                    long t = System.nanoTime();
+                    lock.close();
+                    return t;
                 });
                 double ns = entered.get(60, TimeUnit.SECONDS) - released.get(60, TimeUnit.SECONDS);
                 // a bare semaphore between the same two threads

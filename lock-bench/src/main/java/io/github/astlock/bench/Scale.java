@@ -1,7 +1,6 @@
 package io.github.astlock.bench;
 
 import io.github.astlock.LockMode;
-import io.github.astlock.tck.ChildJvm;
 import io.github.astlock.tck.PeerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +26,9 @@ final class Scale {
             long hard = hardDescriptorLimit();
             int n = (int) Math.min(h.size.folders(), (hard - 1000) * 2 / (mode == LockMode.FLOCK ? 4 : 3));
             String fewer = n < h.size.folders() ? " (as many as the descriptor limit of " + hard + " allows)" : "";
-            try (PeerProcess child = PeerProcess.start("scale " + mode, null, List.of("sh", "-c",
-                    "ulimit -n " + Math.min(hard, 3L * n + 1000) + "; exec \"$@\"", "sh",
-                    Contention.javaCommand(), "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(),
-                    BenchChild.class.getName(), "scale", h.backend, mode.name(), root.toString(), Integer.toString(n)))) {
+            try (PeerProcess child = PeerProcess.start("scale " + mode, null, BenchChild.command(List.of("sh", "-c",
+                    "ulimit -n " + Math.min(hard, 3L * n + 1000) + "; exec \"$@\"", "sh"), "scale", h.backend,
+                    mode.name(), root.toString(), Integer.toString(n)))) {
                 String line = child.awaitLine("SCALE ", LIMIT);
                 long first = CPeer.field(line, 1);
                 long last = CPeer.field(line, 2);
@@ -62,10 +60,9 @@ final class Scale {
         Path root = h.folder("fdlimit");
         int n = DESCRIPTOR_LIMIT * 2;
         long t0 = System.nanoTime();
-        try (PeerProcess child = PeerProcess.start("fdlimit", null, List.of("sh", "-c",
-                "ulimit -n " + DESCRIPTOR_LIMIT + " && exec \"$@\"", "sh", Contention.javaCommand(),
-                "-XX:+UseSerialGC", "-cp", ChildJvm.classPath(), BenchChild.class.getName(), "fdlimit", h.backend,
-                root.toString(), Integer.toString(n)))) {
+        try (PeerProcess child = PeerProcess.start("fdlimit", null, BenchChild.command(List.of("sh", "-c",
+                "ulimit -n " + DESCRIPTOR_LIMIT + " && exec \"$@\"", "sh"), "fdlimit", h.backend, root.toString(),
+                Integer.toString(n)))) {
             String line;
             try {
                 line = child.awaitLine("FDLIMIT ", Duration.ofSeconds(60));
