@@ -155,8 +155,11 @@ public final class TckChild {
      * Read, add one, write back as 12 zero-padded digits at offset 0 (as the C reference does):
      * deliberately not atomic, so overlapping holders lose updates, but the file always holds a
      * valid number that never exceeds the true count.
+     *
+     * @param counter the counter file; a missing or empty file counts as 0
+     * @throws IOException when the file cannot be read or written
      */
-    static void increment(Path counter) throws IOException {
+    public static void increment(Path counter) throws IOException {
         long value;
         try {
             String s = Files.readString(counter, StandardCharsets.US_ASCII).strip();
