@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
  * pure-Java backend gets it as well; the JDK's poller blocks in {@code poll(2)}, so nothing
  * spins. A directory is watched only while at least one thread waits in it (reference-counted;
- * the watch is cancelled when the last waiter leaves), and the service and its threads are
- * closed after a second without any watched directory. Events can be missed (a full event
+ * the watch is cancelled when the last waiter leaves), and the service, its descriptors and
+ * both threads are closed as soon as no directory is watched, so a finished wait leaves
+ * nothing behind (the price is setting the service up again, some 0.1 ms, at the start of the
+ * next contended wait). Events can be missed (a full event
  * queue, a file system without notifications such as NFS, a failed registration when the
  * inotify limits are reached): waiters therefore never wait longer than their back-off pause,
  * which remains the safety net. A failure to watch is logged at DEBUG and the waiter simply
@@ -44,8 +46,7 @@ public final class ReleaseEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
 
     /** The one instance of this JVM (of this copy of the library's classes). */
-    public static final ReleaseEvents GLOBAL = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService(),
-            TimeUnit.SECONDS.toNanos(1));
+    public static final ReleaseEvents GLOBAL = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService());
 
     /** Creates the watch service; a seam for tests that make it fail. */
     @FunctionalInterface
@@ -65,14 +66,12 @@ public final class ReleaseEvents {
     }
 
     private final ServiceFactory factory;
-    private final long idleNanos;
     private final Map<WatchKey, Watched> watched = new HashMap<>();
     private WatchService service;
     private Thread dispatcher;
 
-    ReleaseEvents(ServiceFactory factory, long idleNanos) {
+    ReleaseEvents(ServiceFactory factory) {
         this.factory = factory;
-        this.idleNanos = idleNanos;
     }
 
     /**
@@ -86,8 +85,9 @@ public final class ReleaseEvents {
         synchronized (this) {
             try {
                 if (service == null) {
-                    service = factory.create();
-                    Thread t = new Thread(() -> dispatch(), "astlock-release-events");
+                    WatchService ws = factory.create();
+                    service = ws;
+                    Thread t = new Thread(() -> dispatch(ws), "astlock-release-events");
                     t.setDaemon(true);
                     dispatcher = t;
                     t.start();
@@ -99,6 +99,9 @@ public final class ReleaseEvents {
                 return new Registration(w);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("cannot watch {} for lock releases, polling instead: {}", dir, e.toString());
+                if (service != null && watched.isEmpty()) {
+                    closeService();
+                }
                 return null;
             }
         }
@@ -126,34 +129,19 @@ public final class ReleaseEvents {
         if (--w.references == 0) {
             watched.remove(w.key);
             w.key.cancel();
+            if (watched.isEmpty()) {
+                closeService();
+            }
         }
     }
 
-    private void dispatch() {
-        WatchService ws;
-        synchronized (this) {
-            ws = service;
-        }
-        long idleSince = System.nanoTime();
+    private void dispatch(WatchService ws) {
         while (true) {
             WatchKey key;
             try {
-                key = ws.poll(idleNanos, TimeUnit.NANOSECONDS);
+                key = ws.take();
             } catch (InterruptedException | ClosedWatchServiceException e) {
-                stop(ws);
-                return;
-            }
-            if (key == null) {
-                synchronized (this) {
-                    if (watched.isEmpty() && System.nanoTime() - idleSince >= idleNanos) {
-                        stop(ws);
-                        return;
-                    }
-                    if (!watched.isEmpty()) {
-                        idleSince = System.nanoTime();
-                    }
-                }
-                continue;
+                return; // closed when the last waiter left
             }
             boolean wake = false;
             for (WatchEvent<?> event : key.pollEvents()) {
@@ -165,7 +153,6 @@ public final class ReleaseEvents {
             Watched w;
             synchronized (this) {
                 w = watched.get(key);
-                idleSince = System.nanoTime();
             }
             if (w != null && (wake || !valid)) {
                 synchronized (w) {
@@ -180,11 +167,11 @@ public final class ReleaseEvents {
         return name.equals(".lock") || name.equals("lock");
     }
 
-    private synchronized void stop(WatchService ws) {
-        if (service == ws) {
-            service = null;
-            dispatcher = null;
-        }
+    /** Closes the service; its poller thread and ours end, and its descriptors are closed. */
+    private void closeService() {
+        WatchService ws = service;
+        service = null;
+        dispatcher = null;
         try {
             ws.close();
         } catch (IOException e) {
