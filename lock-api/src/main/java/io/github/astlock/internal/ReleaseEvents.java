@@ -8,7 +8,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
  * pure-Java backend gets it as well; the JDK's poller blocks in {@code poll(2)}, so nothing
  * spins. A directory is watched only while at least one thread waits in it (reference-counted;
- * the watch is cancelled when the last waiter leaves), and the service, its descriptors and
- * both threads are closed as soon as no directory is watched, so a finished wait leaves
- * nothing behind (the price is setting the service up again, some 0.1 ms, at the start of the
- * next contended wait). Events can be missed (a full event
+ * the watch is cancelled 50 ms after the last waiter leaves), and the service, its descriptors
+ * and both threads are closed 50 ms after no directory is watched any more, so a finished wait
+ * leaves nothing behind for long. Measured: cancelling and closing on the waiter's own path
+ * (two round trips to the JDK's poller thread) made the hand-off slower than the old sleeping;
+ * a waiter that has the lock now only decrements a count, and the event thread tidies up. Events can be missed (a full event
  * queue, a file system without notifications such as NFS, a failed registration when the
  * inotify limits are reached): waiters therefore never wait longer than their back-off pause,
  * which remains the safety net. A failure to watch is logged at DEBUG and the waiter simply
@@ -46,7 +49,8 @@ public final class ReleaseEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
 
     /** The one instance of this JVM (of this copy of the library's classes). */
-    public static final ReleaseEvents GLOBAL = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService());
+    public static final ReleaseEvents GLOBAL = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService(),
+            TimeUnit.MILLISECONDS.toNanos(50));
 
     /** Creates the watch service; a seam for tests that make it fail. */
     @FunctionalInterface
@@ -57,8 +61,10 @@ public final class ReleaseEvents {
     /** One watched directory, shared by all the registrations of its watch key. */
     private static final class Watched {
         private final WatchKey key;
+        private final List<Path> names = new ArrayList<>();
         private int references;
         private long events;
+        private long idleSince;
 
         Watched(WatchKey key) {
             this.key = key;
@@ -66,12 +72,16 @@ public final class ReleaseEvents {
     }
 
     private final ServiceFactory factory;
-    private final Map<WatchKey, Watched> watched = new HashMap<>();
+    private final long lingerNanos;
+    private final Map<Path, Watched> byPath = new HashMap<>();
+    private final Map<WatchKey, Watched> byKey = new HashMap<>();
     private WatchService service;
     private Thread dispatcher;
+    private long lastUse;
 
-    ReleaseEvents(ServiceFactory factory) {
+    ReleaseEvents(ServiceFactory factory, long lingerNanos) {
         this.factory = factory;
+        this.lingerNanos = lingerNanos;
     }
 
     /**
@@ -81,67 +91,112 @@ public final class ReleaseEvents {
      * @return the registration, to be closed when the wait ends; {@code null} when the directory
      *     cannot be watched (the caller then polls)
      */
-    public Registration register(Path dir) {
-        synchronized (this) {
-            try {
-                if (service == null) {
-                    WatchService ws = factory.create();
-                    service = ws;
-                    Thread t = new Thread(() -> dispatch(ws), "astlock-release-events");
-                    t.setDaemon(true);
-                    dispatcher = t;
-                    t.start();
-                }
-                WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_DELETE,
-                        StandardWatchEventKinds.ENTRY_MODIFY);
-                Watched w = watched.computeIfAbsent(key, Watched::new);
-                w.references++;
-                return new Registration(w);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("cannot watch {} for lock releases, polling instead: {}", dir, e.toString());
-                if (service != null && watched.isEmpty()) {
-                    closeService();
-                }
-                return null;
+    public synchronized Registration register(Path dir) {
+        lastUse = System.nanoTime();
+        Watched w = byPath.get(dir);
+        if (w != null && w.key.isValid()) {
+            w.references++;
+            return new Registration(w);
+        }
+        if (w != null) {
+            forget(w);
+        }
+        try {
+            if (service == null) {
+                WatchService ws = factory.create();
+                service = ws;
+                Thread t = new Thread(() -> dispatch(ws), "astlock-release-events");
+                t.setDaemon(true);
+                dispatcher = t;
+                t.start();
             }
+            WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+            w = byKey.computeIfAbsent(key, Watched::new);
+            w.names.add(dir);
+            byPath.put(dir, w);
+            w.references++;
+            return new Registration(w);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} for lock releases, polling instead: {}", dir, e.toString());
+            return null;
         }
     }
 
     /**
-     * Returns how many directories are watched now.
+     * Returns how many directories are watched now (waited in, or left less than the linger
+     * time ago).
      *
      * @return how many directories are watched now
      */
     public synchronized int watchedDirectories() {
-        return watched.size();
+        return byKey.size();
     }
 
     /**
-     * Returns whether the event thread is running.
+     * Returns whether the watch service and its event thread are open.
      *
-     * @return whether the event thread is running
+     * @return whether the watch service and its event thread are open
      */
     public synchronized boolean running() {
         return dispatcher != null;
     }
 
+    /** The waiter's path stays cheap: the event thread cancels the watch after the linger time. */
     private synchronized void unregister(Watched w) {
+        lastUse = System.nanoTime();
         if (--w.references == 0) {
-            watched.remove(w.key);
-            w.key.cancel();
-            if (watched.isEmpty()) {
-                closeService();
-            }
+            w.idleSince = lastUse;
         }
     }
 
+    private void forget(Watched w) {
+        byKey.remove(w.key);
+        for (Path p : w.names) {
+            byPath.remove(p, w);
+        }
+        w.key.cancel();
+    }
+
+    /**
+     * Cancels the watches nobody has needed for the linger time, and closes the service when
+     * none is left.
+     *
+     * @return {@code false} when the service was closed
+     */
+    private synchronized boolean sweep(WatchService ws) {
+        if (service != ws) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (Watched w : new ArrayList<>(byKey.values())) {
+            if (w.references == 0 && now - w.idleSince >= lingerNanos) {
+                forget(w);
+            }
+        }
+        if (byKey.isEmpty() && now - lastUse >= lingerNanos) {
+            service = null;
+            dispatcher = null;
+            try {
+                ws.close();
+            } catch (IOException e) {
+                LOG.debug("closing the lock release watch service failed: {}", e.toString());
+            }
+            return false;
+        }
+        return true;
+    }
+
     private void dispatch(WatchService ws) {
-        while (true) {
+        while (sweep(ws)) {
             WatchKey key;
             try {
-                key = ws.take();
+                key = ws.poll(lingerNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException | ClosedWatchServiceException e) {
-                return; // closed when the last waiter left
+                return;
+            }
+            if (key == null) {
+                continue;
             }
             boolean wake = false;
             for (WatchEvent<?> event : key.pollEvents()) {
@@ -152,7 +207,7 @@ public final class ReleaseEvents {
             boolean valid = key.reset();
             Watched w;
             synchronized (this) {
-                w = watched.get(key);
+                w = byKey.get(key);
             }
             if (w != null && (wake || !valid)) {
                 synchronized (w) {
@@ -165,18 +220,6 @@ public final class ReleaseEvents {
 
     private static boolean isLockName(String name) {
         return name.equals(".lock") || name.equals("lock");
-    }
-
-    /** Closes the service; its poller thread and ours end, and its descriptors are closed. */
-    private void closeService() {
-        WatchService ws = service;
-        service = null;
-        dispatcher = null;
-        try {
-            ws.close();
-        } catch (IOException e) {
-            LOG.debug("closing the lock release watch service failed: {}", e.toString());
-        }
     }
 
     /** One waiter's interest in one directory. Not for use by several threads at once. */

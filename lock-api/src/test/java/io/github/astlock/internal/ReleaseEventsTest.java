@@ -32,7 +32,8 @@ class ReleaseEventsTest {
     @TempDir
     Path dir;
 
-    private final ReleaseEvents events = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService());
+    private final ReleaseEvents events = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService(),
+            TimeUnit.MILLISECONDS.toNanos(50));
 
     @Test
     void aRemovedLockFileWakesTheWaiter() throws Exception {
@@ -105,7 +106,7 @@ class ReleaseEventsTest {
     void aFailedWatchFallsBackToSleepingAndSaysSoAtDebug() throws Exception {
         ReleaseEvents broken = new ReleaseEvents(() -> {
             throw new IOException("User limit of inotify instances reached or too many open files");
-        });
+        }, TimeUnit.MILLISECONDS.toNanos(50));
         PrintStream saved = System.err;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -174,14 +175,14 @@ class ReleaseEventsTest {
         assertNothingLeft();
     }
 
-    /** No watched directory, no service, and the event thread has ended. */
+    /** Soon after the last wait: no watched directory, no service, and the event thread has ended. */
     private void assertNothingLeft() throws InterruptedException {
-        assertEquals(0, events.watchedDirectories(), "watched directories");
-        assertFalse(events.running(), "the watch service must be closed when nobody waits");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (eventThreads() > 0 && System.nanoTime() < end) {
+        while ((events.running() || eventThreads() > 0) && System.nanoTime() < end) {
             Thread.sleep(10);
         }
+        assertEquals(0, events.watchedDirectories(), "watched directories");
+        assertFalse(events.running(), "the watch service must be closed when nobody waits");
         assertEquals(0, eventThreads(), "event threads still running");
     }
 

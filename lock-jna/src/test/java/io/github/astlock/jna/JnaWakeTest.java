@@ -92,7 +92,7 @@ class JnaWakeTest {
             Throwable e = outcome.get(BOUND.toSeconds(), TimeUnit.SECONDS);
             assertTrue(e instanceof InterruptedException, "an interrupt must end the wait: " + e);
             assertEquals(List.of(".lock"), names(), "only the C reference's .lock, no temporary file of ours");
-            assertEquals(0, watchedDirectories(), "no watch left");
+            awaitTrue("no watch left", () -> watchedDirectories() == 0);
             c.send("release");
             c.awaitLine("UNLOCK 0", BOUND);
         }
