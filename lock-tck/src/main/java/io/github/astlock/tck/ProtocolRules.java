@@ -386,10 +386,15 @@ public abstract class ProtocolRules extends SpiContractRules {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(300); // the waiter has opened the first inode and polls it
-        Files.delete(lock); // Asterisk's unlock: unlink ...
-        FlockFile third = backend().fileOps().openForFlock(lock, 0600); // ... a third party makes a new 'lock'
+        Thread.sleep(300); // the waiter has opened the first inode and waits for it
+        // Asterisk's unlock unlinks 'lock' and a third party makes a new one. A waiter woken by
+        // the unlink could create the new file itself in between, so the kit puts the third
+        // party's locked file in place in one step: the name never disappears, and only the
+        // identity check after flock can tell the waiter that its inode is an orphan.
+        Path next = dir.resolve("lock.next");
+        FlockFile third = backend().fileOps().openForFlock(next, 0600);
         assertTrue(third.tryLockExclusive());
+        Files.move(next, lock, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         first.close(); // ... then the first holder's close frees the orphaned inode
         try {
             Thread.sleep(300);
