@@ -258,7 +258,10 @@ public final class LockOptions {
 
         /**
          * Sets the pauses between attempts: the first is {@code initial}, each next one doubles,
-         * up to {@code max}. Waiting never spins: both must be at least one millisecond.
+         * up to {@code max}. Waiting never spins: both must be at least one millisecond. Where
+         * the kernel can report a release (a lock file removed from the folder, the directory
+         * lock of another astlock process let go), a pause ends as soon as that happens; the
+         * pauses are then only the upper bound, for file systems without such reports.
          *
          * @param initial the first pause
          * @param max     the longest pause, at least {@code initial}

@@ -10,6 +10,7 @@ import io.github.astlock.internal.HolderDescription;
 import io.github.astlock.internal.LocalLockTable;
 import io.github.astlock.internal.LockProtocol;
 import io.github.astlock.internal.LockfileProtocol;
+import io.github.astlock.internal.ReleaseEvents;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
@@ -257,7 +258,8 @@ public final class PathLocker {
             throw new InterruptedException("interrupted before locking " + dir);
         }
         long deadline = Backoff.deadline(timeout);
-        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
+                .watching(dir, ReleaseEvents.GLOBAL);
         LocalLockTable.Key key = directoryKey(dir, mode);
         LocalLockTable.Entry entry;
         try {
@@ -284,6 +286,8 @@ public final class PathLocker {
         } catch (LockException | InterruptedException | RuntimeException | Error e) {
             table.release(entry);
             throw e;
+        } finally {
+            backoff.close();
         }
     }
 

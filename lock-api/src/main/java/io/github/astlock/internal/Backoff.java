@@ -1,5 +1,6 @@
 package io.github.astlock.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -9,12 +10,21 @@ import java.util.concurrent.TimeUnit;
  * the maximum value, with a little jitter so competing waiters do not move in lock step, and
  * never past the deadline. Uses the monotonic clock ({@link System#nanoTime()}), so a step of
  * the wall clock changes nothing.
+ *
+ * <p>When given a directory to watch ({@link #watching}), the first pause registers the
+ * directory with {@link ReleaseEvents} and returns at once, so the caller tries again with the
+ * watch in place; every later pause ends early when a lock file of the directory is removed or
+ * changed. The doubling pause stays the upper bound of each wait, as the safety net for missed
+ * events. {@link #close()} ends the watch.
  */
-public final class Backoff {
+public final class Backoff implements AutoCloseable {
     private final long initialNanos;
     private final long maxNanos;
     private final long startedNanos = System.nanoTime();
     private long nextNanos;
+    private Path watchDir;
+    private ReleaseEvents events;
+    private ReleaseEvents.Registration registration;
 
     /**
      * Creates an instance.
@@ -26,6 +36,19 @@ public final class Backoff {
         this.initialNanos = Durations.nanos(initial);
         this.maxNanos = Durations.nanos(max);
         this.nextNanos = initialNanos;
+    }
+
+    /**
+     * Makes the pauses end early on a release in {@code dir} (see the class description).
+     *
+     * @param dir    the directory whose lock files are waited for
+     * @param source where release events come from
+     * @return this
+     */
+    public Backoff watching(Path dir, ReleaseEvents source) {
+        this.watchDir = dir;
+        this.events = source;
+        return this;
     }
 
     /**
@@ -64,9 +87,24 @@ public final class Backoff {
             return false;
         }
         long jitter = nextNanos / 4 == 0 ? 0 : ThreadLocalRandom.current().nextLong(nextNanos / 4);
+        if (watchDir != null) {
+            Path dir = watchDir;
+            watchDir = null;
+            registration = events.register(dir);
+            if (registration != null) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for a lock");
+                }
+                return true; // try again now that no release can pass unnoticed
+            }
+        }
         long sleep = Math.min(left, nextNanos - nextNanos / 8 + jitter);
         nextNanos = nextNanos > maxNanos / 2 ? maxNanos : nextNanos * 2;
-        TimeUnit.NANOSECONDS.sleep(sleep);
+        if (registration != null) {
+            registration.await(sleep);
+        } else {
+            TimeUnit.NANOSECONDS.sleep(sleep);
+        }
         return true;
     }
 
@@ -82,5 +120,15 @@ public final class Backoff {
     /** Starts the doubling again from the initial pause. */
     public void reset() {
         nextNanos = initialNanos;
+    }
+
+    /** Ends the watch of the directory, if any; later pauses are plain sleeps. */
+    @Override
+    public void close() {
+        watchDir = null;
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
     }
 }

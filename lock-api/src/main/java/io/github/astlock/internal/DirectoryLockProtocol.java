@@ -34,8 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class DirectoryLockProtocol implements LockProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLockProtocol.class);
 
+    /** How often a waiter in the kernel checks that the folder's name still leads to it. */
+    private static final long NAME_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
     private final FileOps ops;
     private final LockProtocol inner;
+    /** Whether waits go through {@link DirectoryHandOff}; off once the backend proves unable. */
+    private volatile boolean kernelWait = true;
 
     /**
      * Creates an instance.
@@ -147,6 +152,15 @@ public final class DirectoryLockProtocol implements LockProtocol {
                 FileStat opened = guard.fstat();
                 boolean replaced = false;
                 while (!guard.tryLockExclusive()) {
+                    if (kernelWait && Backoff.remaining(deadline) > 0) {
+                        keep = true; // the descriptor belongs to the hand-off now
+                        FlockFile locked = waitInKernel(dir, guard, opened, deadline, backoff);
+                        if (locked != null) {
+                            return locked;
+                        }
+                        replaced = true;
+                        break;
+                    }
                     if (!backoff.pause(deadline)) {
                         throw new LockTimeoutException(dir, mode(), backoff.elapsed(), describeHolder(opened));
                     }
@@ -155,9 +169,12 @@ public final class DirectoryLockProtocol implements LockProtocol {
                         break;
                     }
                 }
-                if (!replaced && stillNamed(dir, opened)) {
+                if (!keep && !replaced && stillNamed(dir, opened)) {
                     keep = true;
                     return guard;
+                }
+                if (keep && !kernelWait) {
+                    continue; // the backend cannot wait in flock: poll from now on
                 }
                 LOG.debug("{} now names another directory than the one being locked; starting again", dir);
                 if (Backoff.remaining(deadline) <= 0) {
@@ -172,6 +189,48 @@ public final class DirectoryLockProtocol implements LockProtocol {
                     closeQuietly(guard);
                 }
             }
+        }
+    }
+
+    /**
+     * Waits for the directory lock through {@link DirectoryHandOff}, which owns {@code guard}
+     * from now on, checking now and then that the name still leads to the directory.
+     *
+     * @return the locked descriptor, or {@code null} when the name now leads elsewhere or the
+     *     backend cannot wait in {@code flock} (then {@link #kernelWait} is off)
+     */
+    private FlockFile waitInKernel(Path dir, FlockFile guard, FileStat opened, long deadline, Backoff backoff)
+            throws LockException, ErrnoException, InterruptedException {
+        DirectoryHandOff.Wait wait = DirectoryHandOff.start(guard, opened);
+        try {
+            while (true) {
+                FlockFile locked;
+                try {
+                    locked = wait.await(Math.min(Backoff.remaining(deadline), NAME_CHECK_NANOS));
+                } catch (UnsupportedOperationException e) {
+                    kernelWait = false;
+                    return null;
+                }
+                if (locked != null) {
+                    boolean ok = false;
+                    try {
+                        ok = stillNamed(dir, opened);
+                        return ok ? locked : null;
+                    } finally {
+                        if (!ok) {
+                            closeQuietly(locked);
+                        }
+                    }
+                }
+                if (Backoff.remaining(deadline) <= 0) {
+                    throw new LockTimeoutException(dir, mode(), backoff.elapsed(), describeHolder(opened));
+                }
+                if (!stillNamed(dir, opened)) {
+                    return null;
+                }
+            }
+        } finally {
+            wait.leave();
         }
     }
 

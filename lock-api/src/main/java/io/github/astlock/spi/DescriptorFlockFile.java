@@ -8,7 +8,8 @@ import java.util.Objects;
  * exactly once and never passes it to the C library after that (the number may by then name
  * another file, opened by another thread); later calls fail with {@code EBADF}. All methods
  * synchronize on the instance, and none of them blocks ({@code flock} is called with
- * {@code LOCK_NB}), so holding the monitor is brief. Backends supply the three system calls.
+ * {@code LOCK_NB}), so holding the monitor is brief; only {@link #lockExclusive()}, which
+ * blocks, runs outside the monitor. Backends supply the three system calls.
  */
 public abstract class DescriptorFlockFile implements FlockFile {
     private final int fd;
@@ -63,6 +64,17 @@ public abstract class DescriptorFlockFile implements FlockFile {
     protected abstract boolean tryLockExclusive(int fd) throws ErrnoException;
 
     /**
+     * {@code flock(fd, LOCK_EX)}, blocking, retried on {@code EINTR}. The default throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @param fd the open descriptor
+     * @throws ErrnoException on any error of the call
+     */
+    protected void lockExclusive(int fd) throws ErrnoException {
+        throw new UnsupportedOperationException("this backend cannot wait in flock(2)");
+    }
+
+    /**
      * {@code close(fd)}; called at most once.
      *
      * @param fd the open descriptor
@@ -80,6 +92,20 @@ public abstract class DescriptorFlockFile implements FlockFile {
     public final synchronized boolean tryLockExclusive() throws ErrnoException {
         ensureOpen("flock");
         return tryLockExclusive(fd);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Not made under this object's monitor (it blocks); the descriptor must not be closed by
+     * another thread meanwhile.
+     */
+    @Override
+    public final void lockExclusive() throws ErrnoException {
+        synchronized (this) {
+            ensureOpen("flock");
+        }
+        lockExclusive(fd);
     }
 
     @Override

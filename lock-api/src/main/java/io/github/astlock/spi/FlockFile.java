@@ -28,6 +28,21 @@ public interface FlockFile extends Closeable {
     boolean tryLockExclusive() throws ErrnoException;
 
     /**
+     * {@code flock(fd, LOCK_EX)}: waits in the kernel until the exclusive lock is taken. Used
+     * only by a helper thread that owns this descriptor, so that a waiter learns of a release
+     * the moment the kernel grants the lock instead of polling; the descriptor must not be
+     * closed by another thread during the call. An interrupted system call ({@code EINTR}) is
+     * retried. The default throws {@link UnsupportedOperationException}, and callers then poll
+     * with {@link #tryLockExclusive()}.
+     *
+     * @throws ErrnoException for an error of the call (for example {@code ENOLCK} or
+     *     {@code EDEADLK})
+     */
+    default void lockExclusive() throws ErrnoException {
+        throw new UnsupportedOperationException("this backend cannot wait in flock(2)");
+    }
+
+    /**
      * {@code close(2)}: releases the descriptor and with it any {@code flock(2)} lock it holds.
      * Never unlinks the file.
      *

@@ -248,6 +248,22 @@ final class JnaFileOps implements FileOps {
     }
 
     /**
+     * {@code flock(fd, LOCK_EX)}, blocking; an interrupted call is made again.
+     *
+     * @param fd   the descriptor
+     * @param path the file's name, for the error message
+     * @throws ErrnoException for any error
+     */
+    void lockExclusive(int fd, Path path) throws ErrnoException {
+        while (libc.flock(fd, LinuxAbi.LOCK_EX) != 0) {
+            int errno = Native.getLastError();
+            if (errno != Errno.EINTR.number()) {
+                throw new ErrnoException("flock", path, Errno.of(errno));
+            }
+        }
+    }
+
+    /**
      * {@code close(2)}.
      *
      * @param fd   the descriptor

@@ -32,6 +32,11 @@ final class JnaFlockFile extends DescriptorFlockFile {
     }
 
     @Override
+    protected void lockExclusive(int fd) throws ErrnoException {
+        ops.lockExclusive(fd, path());
+    }
+
+    @Override
     protected void close(int fd) throws ErrnoException {
         ops.close(fd, path());
     }

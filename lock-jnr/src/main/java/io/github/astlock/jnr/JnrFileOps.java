@@ -262,6 +262,26 @@ final class JnrFileOps implements FileOps {
     }
 
     /**
+     * {@code flock(fd, LOCK_EX)}, blocking; an interrupted call is made again.
+     *
+     * @param fd   the descriptor
+     * @param path the path it was opened from, for messages
+     * @throws ErrnoException for any error
+     */
+    void flockExclusive(int fd, Path path) throws ErrnoException {
+        try {
+            while (posix.flock(fd, LOCK_EX) != 0) {
+                int errno = posix.errno();
+                if (errno != Errno.EINTR.number()) {
+                    throw new ErrnoException("flock", path, Errno.of(errno));
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            throw unexpected("flock", path, null, e);
+        }
+    }
+
+    /**
      * {@code close(2)} of a descriptor opened by {@link #openForFlock}.
      *
      * @param fd   the descriptor

@@ -25,6 +25,11 @@ final class JnrFlockFile extends DescriptorFlockFile {
     }
 
     @Override
+    protected void lockExclusive(int fd) throws ErrnoException {
+        ops.flockExclusive(fd, path());
+    }
+
+    @Override
     protected void close(int fd) throws ErrnoException {
         ops.close(fd, path());
     }

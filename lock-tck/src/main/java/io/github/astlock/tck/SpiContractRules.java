@@ -498,6 +498,54 @@ public abstract class SpiContractRules extends TckSupport {
         }
     }
 
+    /**
+     * SPI13: lockExclusive, where offered, is a blocking flock(2): it waits while another
+     * process holds the lock and returns holding it once that process lets go.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI13_lockExclusiveWaitsForAnotherProcessAndThenHolds() throws Exception {
+        assumeDeclared(LockMode.FLOCK);
+        Path lock = dir.resolve("lock");
+        try (FlockFile f = ops().openForFlock(lock, 0600)) {
+            java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
+            try (PeerProcess holder = Peers.flockHolder(lock)) {
+                holder.awaitLine("LOCK SUCCESS", Duration.ofSeconds(10));
+                Thread waiter = new Thread(() -> {
+                    try {
+                        f.lockExclusive();
+                        done.complete("locked");
+                    } catch (Throwable e) {
+                        done.complete(e);
+                    }
+                }, "kit-lockExclusive");
+                waiter.setDaemon(true);
+                waiter.start();
+                Object early;
+                try {
+                    early = done.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                    early = null;
+                }
+                if (early instanceof UnsupportedOperationException) {
+                    org.junit.jupiter.api.Assumptions.abort("this backend does not offer the blocking flock(2) "
+                            + "(lockExclusive throws UnsupportedOperationException); waiters poll instead");
+                }
+                check(early == null, "lockExclusive() on " + lock + " returned (" + early + ") while flock(1) in another "
+                        + "process holds the file: it must wait in flock(fd, LOCK_EX)");
+                holder.send("release");
+                holder.awaitExit(Duration.ofSeconds(10));
+                Object result = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                check("locked".equals(result), "lockExclusive() on " + lock + " failed after flock(1) released it: "
+                        + result);
+            }
+            same(1, Peers.flockTry(lock), "exit status of 'flock -n " + lock + " true' while lockExclusive() holds it "
+                    + "(1 = busy)");
+        }
+        same(0, Peers.flockTry(lock), "exit status of 'flock -n " + lock + " true' after close (0 = free)");
+    }
+
     /** SPI10: the provider's metadata is well-formed: id, priority, availability, modes. */
     @Test
     public final void SPI10_providerMetadataIsWellFormed() {

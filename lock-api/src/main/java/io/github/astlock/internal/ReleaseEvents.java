@@ -1,0 +1,270 @@
+package io.github.astlock.internal;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells waiting threads that a lock file of their directory was removed or changed, so that a
+ * waiter tries again as soon as a holder lets go instead of when its sleep happens to end.
+ *
+ * <p>Asterisk releases by removing a file: {@code .lock} in lockfile mode; in flock mode it
+ * removes {@code lock} and then closes it. astlock's own lockfile release moves {@code .lock}
+ * aside, which is a removal of the name as well. So a watch for removals (and changes) of the
+ * names {@code .lock} and {@code lock} in the directory sees every release that matters across
+ * processes, whoever the holder is.
+ *
+ * <p>Decision and reasons: one {@link WatchService} of the default file system for the whole
+ * JVM (on Linux it is one inotify descriptor with one poller thread of the JDK), plus one
+ * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
+ * pure-Java backend gets it as well; the JDK's poller blocks in {@code poll(2)}, so nothing
+ * spins. A directory is watched only while at least one thread waits in it (reference-counted;
+ * the watch is cancelled 50 ms after the last waiter leaves), and the service, its descriptors
+ * and both threads are closed 50 ms after no directory is watched any more, so a finished wait
+ * leaves nothing behind for long. Measured: cancelling and closing on the waiter's own path
+ * (two round trips to the JDK's poller thread) made the hand-off slower than the old sleeping;
+ * a waiter that has the lock now only decrements a count, and the event thread tidies up. Events can be missed (a full event
+ * queue, a file system without notifications such as NFS, a failed registration when the
+ * inotify limits are reached): waiters therefore never wait longer than their back-off pause,
+ * which remains the safety net. A failure to watch is logged at DEBUG and the waiter simply
+ * polls, as before.
+ *
+ * <p>The order a waiter follows: register, try the lock again, and only then wait for an event
+ * or the end of its pause. An event between the registration and the wait is not lost, because
+ * each registration remembers how many events it has already seen.
+ */
+public final class ReleaseEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
+
+    /** The one instance of this JVM (of this copy of the library's classes). */
+    public static final ReleaseEvents GLOBAL = new ReleaseEvents(() -> FileSystems.getDefault().newWatchService(),
+            TimeUnit.MILLISECONDS.toNanos(50));
+
+    /** Creates the watch service; a seam for tests that make it fail. */
+    @FunctionalInterface
+    interface ServiceFactory {
+        WatchService create() throws IOException;
+    }
+
+    /** One watched directory, shared by all the registrations of its watch key. */
+    private static final class Watched {
+        private final WatchKey key;
+        private final List<Path> names = new ArrayList<>();
+        private int references;
+        private long events;
+        private long idleSince;
+
+        Watched(WatchKey key) {
+            this.key = key;
+        }
+    }
+
+    private final ServiceFactory factory;
+    private final long lingerNanos;
+    private final Map<Path, Watched> byPath = new HashMap<>();
+    private final Map<WatchKey, Watched> byKey = new HashMap<>();
+    private WatchService service;
+    private Thread dispatcher;
+    private long lastUse;
+
+    ReleaseEvents(ServiceFactory factory, long lingerNanos) {
+        this.factory = factory;
+        this.lingerNanos = lingerNanos;
+    }
+
+    /**
+     * Starts watching a directory for the calling waiter.
+     *
+     * @param dir the directory
+     * @return the registration, to be closed when the wait ends; {@code null} when the directory
+     *     cannot be watched (the caller then polls)
+     */
+    public synchronized Registration register(Path dir) {
+        lastUse = System.nanoTime();
+        Watched w = byPath.get(dir);
+        if (w != null && w.key.isValid()) {
+            w.references++;
+            return new Registration(w);
+        }
+        if (w != null) {
+            forget(w);
+        }
+        try {
+            if (service == null) {
+                WatchService ws = factory.create();
+                service = ws;
+                Thread t = new Thread(() -> dispatch(ws), "astlock-release-events");
+                t.setDaemon(true);
+                dispatcher = t;
+                t.start();
+            }
+            WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+            w = byKey.computeIfAbsent(key, Watched::new);
+            w.names.add(dir);
+            byPath.put(dir, w);
+            w.references++;
+            return new Registration(w);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} for lock releases, polling instead: {}", dir, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Returns how many directories are watched now (waited in, or left less than the linger
+     * time ago).
+     *
+     * @return how many directories are watched now
+     */
+    public synchronized int watchedDirectories() {
+        return byKey.size();
+    }
+
+    /**
+     * Returns whether the watch service and its event thread are open.
+     *
+     * @return whether the watch service and its event thread are open
+     */
+    public synchronized boolean running() {
+        return dispatcher != null;
+    }
+
+    /** The waiter's path stays cheap: the event thread cancels the watch after the linger time. */
+    private synchronized void unregister(Watched w) {
+        lastUse = System.nanoTime();
+        if (--w.references == 0) {
+            w.idleSince = lastUse;
+        }
+    }
+
+    private void forget(Watched w) {
+        byKey.remove(w.key);
+        for (Path p : w.names) {
+            byPath.remove(p, w);
+        }
+        w.key.cancel();
+    }
+
+    /**
+     * Cancels the watches nobody has needed for the linger time, and closes the service when
+     * none is left.
+     *
+     * @return {@code false} when the service was closed
+     */
+    private synchronized boolean sweep(WatchService ws) {
+        if (service != ws) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (Watched w : new ArrayList<>(byKey.values())) {
+            if (w.references == 0 && now - w.idleSince >= lingerNanos) {
+                forget(w);
+            }
+        }
+        if (byKey.isEmpty() && now - lastUse >= lingerNanos) {
+            service = null;
+            dispatcher = null;
+            try {
+                ws.close();
+            } catch (IOException e) {
+                LOG.debug("closing the lock release watch service failed: {}", e.toString());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private void dispatch(WatchService ws) {
+        while (sweep(ws)) {
+            WatchKey key;
+            try {
+                key = ws.poll(lingerNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            if (key == null) {
+                continue;
+            }
+            boolean wake = false;
+            for (WatchEvent<?> event : key.pollEvents()) {
+                Object name = event.context();
+                wake |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                        || name instanceof Path p && isLockName(p.toString());
+            }
+            boolean valid = key.reset();
+            Watched w;
+            synchronized (this) {
+                w = byKey.get(key);
+            }
+            if (w != null && (wake || !valid)) {
+                synchronized (w) {
+                    w.events++;
+                    w.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static boolean isLockName(String name) {
+        return name.equals(".lock") || name.equals("lock");
+    }
+
+    /** One waiter's interest in one directory. Not for use by several threads at once. */
+    public final class Registration implements AutoCloseable {
+        private final Watched watched;
+        private long seen;
+        private boolean closed;
+
+        private Registration(Watched watched) {
+            this.watched = watched;
+            synchronized (watched) {
+                this.seen = watched.events;
+            }
+        }
+
+        /**
+         * Waits until a lock file of the directory is removed or changed after the last call (or
+         * the registration), or until {@code nanos} have passed.
+         *
+         * @param nanos the longest wait
+         * @return {@code true} when woken by an event
+         * @throws InterruptedException when interrupted while waiting
+         */
+        public boolean await(long nanos) throws InterruptedException {
+            synchronized (watched) {
+                long end = System.nanoTime() + nanos;
+                while (watched.events == seen) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(watched, left);
+                }
+                seen = watched.events;
+                return true;
+            }
+        }
+
+        /** Ends the interest; the watch is cancelled when no other waiter needs it. */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                unregister(watched);
+            }
+        }
+    }
+}
