@@ -405,10 +405,12 @@ public final class LockfileProtocol implements LockProtocol {
          * The check before release moves {@code .lock} aside. Its only purpose is not to move a
          * lock that is plainly someone else's (the proof that decides is made after the move):
          * {@code .lock} must still be our inode, and when its size and modification time are
-         * still the ones our record was written with, nobody has written a new file there, so
-         * reading the record back (open, fstat, read, close: most of the cost of a release) is
-         * skipped. When either differs, the record is read and its token must be ours, as in
-         * {@link #checkValid()}.
+         * also still the ones our record was written with, reading the record back (open,
+         * fstat, read, close: about a third of the system calls of a lock and release) is
+         * skipped. A stranger's file would have to reuse our inode number and match our size
+         * and the nanosecond of our modification time to get past this look, and even then the
+         * check after the move finds a foreign token and puts the file back. When size or time
+         * differs, the record is read and its token must be ours, as in {@link #checkValid()}.
          */
         private void checkBeforeRelease() throws LockException {
             FileStat now = held.requireNamed("unlock", GONE, "it was removed and taken by someone else");
