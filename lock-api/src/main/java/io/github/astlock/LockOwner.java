@@ -197,9 +197,42 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
      * @return the file content
      */
     public byte[] toBytes() {
+        if (pid == PID && start == START && HOST.equals(host) && JVM_ID.equals(jvm) && OwnRecord.isOwnScope(this)) {
+            return OwnRecord.bytes(token, acquired);
+        }
         return (MAGIC + "\npid=" + pid + "\nstart=" + start + "\nhost=" + host + "\njvm=" + jvm + "\ntoken=" + token
                 + "\nacquired=" + acquired + "\nboot=" + boot + "\npidns=" + pidNamespace + "\ntimens=" + timeNamespace
                 + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The record of this JVM's own acquisitions, of which only the token and the time change:
+     * the rest is encoded once.
+     */
+    private static final class OwnRecord {
+        private static final ProcessScope SCOPE = ProcessScope.current();
+        private static final byte[] HEAD = (MAGIC + "\npid=" + PID + "\nstart=" + START + "\nhost=" + HOST + "\njvm="
+                + JVM_ID + "\ntoken=").getBytes(StandardCharsets.UTF_8);
+        private static final byte[] TAIL = ("\nboot=" + SCOPE.boot() + "\npidns=" + SCOPE.pidNamespace() + "\ntimens="
+                + SCOPE.timeNamespace() + "\n").getBytes(StandardCharsets.UTF_8);
+
+        private OwnRecord() {
+        }
+
+        static boolean isOwnScope(LockOwner o) {
+            return java.util.Objects.equals(SCOPE.boot(), o.boot)
+                    && java.util.Objects.equals(SCOPE.pidNamespace(), o.pidNamespace)
+                    && java.util.Objects.equals(SCOPE.timeNamespace(), o.timeNamespace);
+        }
+
+        static byte[] bytes(String token, Instant acquired) {
+            byte[] middle = (token + "\nacquired=" + acquired).getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[HEAD.length + middle.length + TAIL.length];
+            System.arraycopy(HEAD, 0, out, 0, HEAD.length);
+            System.arraycopy(middle, 0, out, HEAD.length, middle.length);
+            System.arraycopy(TAIL, 0, out, HEAD.length + middle.length, TAIL.length);
+            return out;
+        }
     }
 
     /**

@@ -260,7 +260,8 @@ public final class PathLocker {
         long deadline = Backoff.deadline(timeout);
         Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
                 .watching(dir, ReleaseEvents.GLOBAL);
-        LocalLockTable.Key key = directoryKey(dir, mode);
+        FileStat dirStatus = directoryStatus(dir, mode);
+        LocalLockTable.Key key = new LocalLockTable.Key(dirStatus.dev(), dirStatus.ino());
         LocalLockTable.Entry entry;
         try {
             entry = table.acquire(key, deadline);
@@ -274,7 +275,7 @@ public final class PathLocker {
                     + (owner != null ? " by thread '" + owner.getName() + "'" : ""));
         }
         try {
-            LockProtocol.Held held = protocol.acquire(dir, deadline, backoff);
+            LockProtocol.Held held = protocol.acquire(dir, dirStatus, deadline, backoff);
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
             Handle handle = new Handle(dir, mode, backend.id(), held, entry);
             track(handle);
@@ -373,6 +374,12 @@ public final class PathLocker {
     }
 
     private LocalLockTable.Key directoryKey(Path dir, LockMode mode) throws LockException {
+        FileStat st = directoryStatus(dir, mode);
+        return new LocalLockTable.Key(st.dev(), st.ino());
+    }
+
+    /** The status of the folder, which must be a directory. */
+    private FileStat directoryStatus(Path dir, LockMode mode) throws LockException {
         Optional<FileStat> st;
         try {
             st = ops.stat(dir);
@@ -388,7 +395,7 @@ public final class PathLocker {
                     + st.get().type().name().toLowerCase(java.util.Locale.ROOT) + " file): "
                     + io.github.astlock.spi.Errno.ENOTDIR, io.github.astlock.spi.Errno.ENOTDIR, null);
         }
-        return new LocalLockTable.Key(st.get().dev(), st.get().ino());
+        return st.get();
     }
 
     private static void track(PathLock handle) {

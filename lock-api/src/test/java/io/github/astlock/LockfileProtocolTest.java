@@ -14,6 +14,7 @@ import io.github.astlock.testing.FakeFileOps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,6 +84,33 @@ class LockfileProtocolTest {
         LockLostException e = assertThrows(LockLostException.class, lock::close);
         assertTrue(e.getMessage().contains("owner record"), e.getMessage());
         assertTrue(fs.exists(LOCK), "the stranger's .lock must survive");
+    }
+
+    @Test
+    void strangersLockThatLooksLikeOursFromItsStatusIsPutBackAtRelease() throws Exception {
+        PathLock lock = locker.lock(DIR);
+        byte[] strangers = "astlock-owner 1\npid=1\nstart=1\nhost=x\njvm=y\ntoken=not-ours\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        fs.replaceLookingAlike(LOCK, strangers); // same inode number, size and time; only the record differs
+        LockLostException e = assertThrows(LockLostException.class, lock::close);
+        assertTrue(e.getMessage().contains("owner record"), e.getMessage());
+        assertTrue(fs.exists(LOCK), "the stranger's .lock must be back in place");
+        assertEquals(List.of(".lock"), fs.list(DIR), "nothing else left behind");
+        assertEquals(new String(strangers, java.nio.charset.StandardCharsets.UTF_8),
+                new String(fs.read(LOCK, 4096), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ownerRecordOfThisJvmHasTheDocumentedLayout() {
+        LockOwner own = LockOwner.forThisProcess();
+        io.github.astlock.internal.ProcessScope scope = io.github.astlock.internal.ProcessScope.current();
+        String expected = "astlock-owner 1\npid=" + own.pid() + "\nstart=" + own.start() + "\nhost=" + own.host()
+                + "\njvm=" + own.jvm() + "\ntoken=" + own.token() + "\nacquired=" + own.acquired() + "\nboot="
+                + scope.boot() + "\npidns=" + scope.pidNamespace() + "\ntimens=" + scope.timeNamespace() + "\n";
+        assertEquals(expected, new String(own.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(Optional.of(own), LockOwner.parse(own.toBytes()));
+        LockOwner other = new LockOwner(own.pid() + 1, 7, "elsewhere", "jvm", "t", own.acquired(), "", "", "");
+        assertEquals(Optional.of(other), LockOwner.parse(other.toBytes()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.astlock.internal;
 
 import io.github.astlock.LockException;
 import io.github.astlock.LockMode;
+import io.github.astlock.spi.FileStat;
 import java.nio.file.Path;
 
 /**
@@ -31,11 +32,17 @@ public final class BothProtocol implements LockProtocol {
 
     @Override
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
-        Held outer = flock.acquire(dir, deadline, backoff);
+        return acquire(dir, null, deadline, backoff);
+    }
+
+    @Override
+    public Held acquire(Path dir, FileStat dirStatus, long deadline, Backoff backoff)
+            throws LockException, InterruptedException {
+        Held outer = flock.acquire(dir, dirStatus, deadline, backoff);
         Held inner;
         try {
             backoff.reset();
-            inner = lockfile.acquire(dir, deadline, backoff);
+            inner = lockfile.acquire(dir, dirStatus, deadline, backoff);
         } catch (LockException | InterruptedException | RuntimeException e) {
             try {
                 outer.release();

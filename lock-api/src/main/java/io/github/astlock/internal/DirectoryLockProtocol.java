@@ -69,11 +69,22 @@ public final class DirectoryLockProtocol implements LockProtocol {
 
     @Override
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
-        FlockFile guard = lockDirectory(dir, deadline, backoff);
+        return acquire(dir, null, deadline, backoff);
+    }
+
+    /**
+     * {@inheritDoc} The inner protocol is given the locked directory's own status (taken from
+     * its descriptor), not {@code dirStatus}.
+     */
+    @Override
+    public Held acquire(Path dir, FileStat dirStatus, long deadline, Backoff backoff)
+            throws LockException, InterruptedException {
+        LockedDirectory locked = lockDirectory(dir, deadline, backoff);
+        FlockFile guard = locked.guard();
         Held held;
         try {
             backoff.reset();
-            held = inner.acquire(dir, deadline, backoff);
+            held = inner.acquire(dir, locked.status(), deadline, backoff);
         } catch (LockException | InterruptedException | RuntimeException | Error e) {
             closeQuietly(guard);
             throw e;
@@ -114,7 +125,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
      */
     public <T> T whileLocked(Path dir, long deadline, Backoff backoff, Action<T> action)
             throws LockException, InterruptedException {
-        FlockFile guard = lockDirectory(dir, deadline, backoff);
+        FlockFile guard = lockDirectory(dir, deadline, backoff).guard();
         try {
             return action.run();
         } finally {
@@ -138,7 +149,11 @@ public final class DirectoryLockProtocol implements LockProtocol {
         T run() throws LockException;
     }
 
-    private FlockFile lockDirectory(Path dir, long deadline, Backoff backoff)
+    /** A locked directory descriptor and the directory's status, read from that descriptor. */
+    private record LockedDirectory(FlockFile guard, FileStat status) {
+    }
+
+    private LockedDirectory lockDirectory(Path dir, long deadline, Backoff backoff)
             throws LockException, InterruptedException {
         while (true) {
             FlockFile guard;
@@ -171,7 +186,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
                 }
                 if (!keep && !replaced && stillNamed(dir, opened)) {
                     keep = true;
-                    return guard;
+                    return new LockedDirectory(guard, opened);
                 }
                 if (keep && !kernelWait) {
                     continue; // the backend cannot wait in flock: poll from now on

@@ -54,9 +54,15 @@ public final class FlockProtocol implements LockProtocol {
 
     @Override
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
+        return acquire(dir, null, deadline, backoff);
+    }
+
+    @Override
+    public Held acquire(Path dir, FileStat dirStatus, long deadline, Backoff backoff)
+            throws LockException, InterruptedException {
         Path lock = dir.resolve(LockMode.FLOCK.lockFileName());
         while (true) {
-            refuseUnopenableForOwner(dir, lock);
+            refuseUnopenableForOwner(dir, dirStatus, lock);
             FlockFile file;
             try {
                 file = ops.openForFlock(lock, Ownership.permissions(permissions));
@@ -90,7 +96,7 @@ public final class FlockProtocol implements LockProtocol {
                         }
                     }
                     if (!orphaned && stillNamed(dir, lock, opened)) {
-                        adopt(dir, lock, opened);
+                        adopt(dir, dirStatus, lock, opened);
                         keep = true;
                         return new HeldFlock(new HeldInode(ops, dir, lock, mode(), opened), file);
                     }
@@ -154,12 +160,13 @@ public final class FlockProtocol implements LockProtocol {
      * Running as root, gives the locked file the directory's owner and group when it is not
      * the owner's yet, so an Asterisk running as that user can open it after we release.
      */
-    private void adopt(Path dir, Path lock, FileStat opened) throws LockException {
+    private void adopt(Path dir, FileStat dirStatus, Path lock, FileStat opened) throws LockException {
         if (!Ownership.isRoot()) {
             return;
         }
         try {
-            Ownership.adopt(ops, lock, dir);
+            // The name was just proven to be the opened inode, so its status is the one we have.
+            Ownership.adopt(ops, lock, opened, dir, dirStatus);
         } catch (ErrnoException e) {
             throw Errors.map(dir, mode(), Errors.Step.OPEN_LOCK_FILE, e);
         }
@@ -171,13 +178,13 @@ public final class FlockProtocol implements LockProtocol {
      * Asterisk works unlocked after such a failure. So such a caller may use an existing
      * {@code lock} but never creates one.
      */
-    private void refuseUnopenableForOwner(Path dir, Path lock) throws LockException {
+    private void refuseUnopenableForOwner(Path dir, FileStat dirStatus, Path lock) throws LockException {
         int me = Ownership.euid();
         if (me == 0 || me < 0) {
             return;
         }
         try {
-            Optional<FileStat> d = ops.stat(dir);
+            Optional<FileStat> d = dirStatus != null ? Optional.of(dirStatus) : ops.stat(dir);
             if (d.isEmpty() || d.get().uid() == me || ops.lstat(lock).isPresent()) {
                 return;
             }

@@ -34,9 +34,10 @@ final class HeldInode {
      * @param verb     {@code "check"} or {@code "unlock"}, for the message
      * @param gone     what it means that the name is gone
      * @param replaced what it means that the name is another inode
+     * @return the current status of {@link #lock}, which is our inode
      * @throws LockException a {@link LockLostException} when it does not
      */
-    void requireNamed(String verb, String gone, String replaced) throws LockException {
+    FileStat requireNamed(String verb, String gone, String replaced) throws LockException {
         Optional<FileStat> now;
         try {
             now = ops.lstat(lock);
@@ -50,6 +51,7 @@ final class HeldInode {
             throw lost(verb, lock + " is now inode " + now.get().identity() + ", not ours (" + ours.identity() + "); "
                     + replaced);
         }
+        return now.get();
     }
 
     LockLostException lost(String verb, String detail) {

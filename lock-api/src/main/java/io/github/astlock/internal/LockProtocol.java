@@ -2,6 +2,7 @@ package io.github.astlock.internal;
 
 import io.github.astlock.LockException;
 import io.github.astlock.LockMode;
+import io.github.astlock.spi.FileStat;
 import java.nio.file.Path;
 
 /** One of Asterisk's lock protocols, written once over the backend primitives. */
@@ -26,6 +27,24 @@ public interface LockProtocol {
      * @throws InterruptedException when interrupted while waiting
      */
     Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException;
+
+    /**
+     * Like {@link #acquire(Path, long, Backoff)}, given the directory's status when the caller
+     * took it during this attempt, so that the protocol does not ask for it again. The status
+     * only answers who owns the directory; it never replaces a check of the lock file itself.
+     *
+     * @param dir       the absolute directory
+     * @param dirStatus the directory's status, or {@code null} when the caller has none
+     * @param deadline  the deadline on the {@link System#nanoTime()} scale; already passed means one try
+     * @param backoff   the pauses between attempts
+     * @return the held lock
+     * @throws LockException        a typed failure, including the timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    default Held acquire(Path dir, FileStat dirStatus, long deadline, Backoff backoff)
+            throws LockException, InterruptedException {
+        return acquire(dir, deadline, backoff);
+    }
 
     /** A lock held on disk. */
     interface Held {

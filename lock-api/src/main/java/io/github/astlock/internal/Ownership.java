@@ -79,20 +79,22 @@ final class Ownership {
 
     /**
      * Gives a file this process just created the directory's owner and group, when running as
-     * root; otherwise does nothing.
+     * root; otherwise does nothing and makes no system call.
      *
-     * @param ops  the primitives
-     * @param file the new file
-     * @param dir  its directory
+     * @param ops        the primitives
+     * @param file       the new file
+     * @param fileStatus the new file's status, already taken by the caller
+     * @param dir        its directory
+     * @param dirStatus  the directory's status when the caller already has it (taken during this
+     *                   lock attempt), or {@code null} to look it up
      * @throws ErrnoException when the change fails
      */
-    static void adopt(FileOps ops, Path file, Path dir) throws ErrnoException {
+    static void adopt(FileOps ops, Path file, FileStat fileStatus, Path dir, FileStat dirStatus) throws ErrnoException {
         if (!isRoot()) {
             return;
         }
-        Optional<FileStat> d = ops.stat(dir);
-        Optional<FileStat> f = ops.lstat(file);
-        if (d.isPresent() && f.isPresent() && d.get().uid() != f.get().uid()) {
+        Optional<FileStat> d = dirStatus != null ? Optional.of(dirStatus) : ops.stat(dir);
+        if (d.isPresent() && d.get().uid() != fileStatus.uid()) {
             ops.chownLike(file, dir);
         }
     }

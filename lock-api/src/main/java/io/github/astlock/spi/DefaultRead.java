@@ -65,7 +65,10 @@ final class DefaultRead {
         try (SeekableByteChannel ch = Files.newByteChannel(path,
                 Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             ByteBuffer buf = ByteBuffer.allocate(maxBytes);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
+            // The size seen by the check above counts as the end of the file once reached (no
+            // last read that returns nothing); a size of 0 says nothing, so then read to the end.
+            long known = a.size() > 0 ? Math.min(a.size(), maxBytes) : maxBytes;
+            while (buf.position() < known && ch.read(buf) > 0) {
                 // keep reading until full or end of file
             }
             return Arrays.copyOf(buf.array(), buf.position());

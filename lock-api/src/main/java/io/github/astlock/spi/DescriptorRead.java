@@ -7,8 +7,11 @@ import java.util.Locale;
 /**
  * A {@link FileOps#read(Path, int)} for backends that call the C library directly: opens the
  * file, refuses anything but a regular file, reads until {@code maxBytes} or end of file
- * (retrying reads interrupted by a signal) and always closes the descriptor. A backend only
- * supplies its four system calls as a {@link Calls}.
+ * (retrying reads interrupted by a signal) and always closes the descriptor. The size reported
+ * by {@code fstat} counts as the end of the file when it is reached, which saves the final
+ * {@code read} that would return nothing; a file that reports size 0 is read until a
+ * {@code read} returns nothing. A backend only supplies its four system calls as a
+ * {@link Calls}.
  */
 public final class DescriptorRead {
     private DescriptorRead() {
@@ -80,8 +83,9 @@ public final class DescriptorRead {
                         "not a regular file but a " + st.type().name().toLowerCase(Locale.ROOT)), null);
             }
             byte[] buf = new byte[maxBytes];
+            long known = st.size() > 0 ? Math.min(st.size(), maxBytes) : maxBytes;
             int done = 0;
-            while (done < maxBytes) {
+            while (done < known) {
                 byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
                 long n = calls.read(fd, chunk, path);
                 if (n < 0) {

@@ -28,11 +28,16 @@ public final class FakeFileOps implements FileOps {
         byte[] content = new byte[0];
         volatile Object flockOwner;
         /** Like a real inode's modification time, kept from its creation (rename keeps it). */
-        final long mtimeNanos = System.nanoTime();
+        final long mtimeNanos;
 
         Inode(long ino, FileType type) {
+            this(ino, type, System.nanoTime());
+        }
+
+        Inode(long ino, FileType type, long mtimeNanos) {
             this.ino = ino;
             this.type = type;
+            this.mtimeNanos = mtimeNanos;
         }
     }
 
@@ -190,6 +195,22 @@ public final class FakeFileOps implements FileOps {
         old.nlink--;
         Inode i = new Inode(old.ino, FileType.REGULAR);
         i.nlink = 1;
+        names.put(path, i);
+    }
+
+    /**
+     * Replaces a name by a stranger's file that looks like the old one from its status alone:
+     * the same inode number, size and modification time, but other content.
+     *
+     * @param path    the name
+     * @param content the stranger's content
+     */
+    public synchronized void replaceLookingAlike(Path path, byte[] content) {
+        Inode old = names.remove(path);
+        old.nlink--;
+        Inode i = new Inode(old.ino, FileType.REGULAR, old.mtimeNanos);
+        i.nlink = 1;
+        i.content = content.clone();
         names.put(path, i);
     }
 

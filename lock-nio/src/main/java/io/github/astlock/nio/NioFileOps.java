@@ -79,6 +79,14 @@ final class NioFileOps implements FileOps {
         if (st.get().type() == FileType.DIRECTORY) {
             throw new ErrnoException("unlink", path, Errno.EISDIR);
         }
+        // java.io.File.delete is a single unlink(2) for anything but a directory, where
+        // Files.delete would first look at the name again. It names files by a String, which is
+        // exact only for an ASCII path (other bytes may not survive decoding), and it reports no
+        // reason when it fails: then Files.delete makes the attempt, to fail with the error as it is.
+        String name = path.toString();
+        if (isAscii(name) && new java.io.File(name).delete()) {
+            return;
+        }
         try {
             Files.delete(path);
         } catch (IOException e) {
@@ -122,6 +130,15 @@ final class NioFileOps implements FileOps {
         return Optional.of(new FileStat((Long) a.get("dev"), (Long) a.get("ino"), ((Number) a.get("nlink")).longValue(),
                 FileType.ofMode(mode), mode & 07777, (Integer) a.get("uid"), (Long) a.get("size"),
                 nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime"))));
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the nearest existing ancestor of {@code path} is something other than a directory. */
