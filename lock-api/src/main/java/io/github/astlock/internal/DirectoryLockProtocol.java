@@ -171,7 +171,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
                         keep = true; // the descriptor belongs to the hand-off now
                         FlockFile locked = waitInKernel(dir, guard, opened, deadline, backoff);
                         if (locked != null) {
-                            return locked;
+                            return new LockedDirectory(locked, opened);
                         }
                         replaced = true;
                         break;
