@@ -233,8 +233,9 @@ public final class LockfileProtocol implements LockProtocol {
         }
         if (stalePolicy.maxAge().isPresent()) {
             long ageMs = ageMillis(st);
-            if (ageMs > stalePolicy.maxAge().get().toMillis()) {
-                return "it is " + ageMs + " ms old, above the limit of " + stalePolicy.maxAge().get().toMillis()
+            long limitMs = Durations.millis(stalePolicy.maxAge().get()); // saturates: a huge limit never throws
+            if (ageMs > limitMs) {
+                return "it is " + ageMs + " ms old, above the limit of " + limitMs
                         + " ms (owner: " + owner.map(LockOwner::describe).orElse("unknown, no astlock owner record") + ")";
             }
         }
@@ -318,7 +319,7 @@ public final class LockfileProtocol implements LockProtocol {
                 Path p = dir.resolve(name);
                 Optional<FileStat> st = ops.lstat(p);
                 if (st.isEmpty() || st.get().type() != FileType.REGULAR || st.get().nlink() != 1
-                        || ageMillis(st.get()) < leftoverAge.toMillis()) {
+                        || ageMillis(st.get()) < Durations.millis(leftoverAge)) {
                     continue;
                 }
                 if (oursName) {
