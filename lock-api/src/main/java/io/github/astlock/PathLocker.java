@@ -306,7 +306,7 @@ public final class PathLocker {
             Optional<LockHolder> flock = HolderDescription.flock(ops, dir.resolve(LockMode.FLOCK.lockFileName()));
             java.util.List<LeftoverFile> leftovers = new java.util.ArrayList<>();
             for (String name : ops.list(dir)) {
-                boolean ours = name.startsWith(LockfileProtocol.TEMP_PREFIX);
+                boolean ours = LockfileProtocol.isOurTempName(name);
                 if (ours || LockfileProtocol.ASTERISK_TEMP.matcher(name).matches()) {
                     Optional<FileStat> t = ops.lstat(dir.resolve(name));
                     if (t.isPresent()) {

@@ -35,10 +35,19 @@ import org.slf4j.LoggerFactory;
 public final class LockfileProtocol implements LockProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(LockfileProtocol.class);
 
-    /** Prefix of our temporary files: {@code .lock.astlock.}, never Asterisk's {@code .lock-}. */
-    public static final String TEMP_PREFIX = ".lock.astlock.";
+    /**
+     * What every temporary file of ours starts with: {@code .lock.}, never Asterisk's {@code .lock-}.
+     * Our names are {@code .lock.} and eight random characters, as long as Asterisk's
+     * {@code .lock-XXXXXXXX}, so a folder whose path leaves just room for Asterisk's temporary
+     * file leaves room for ours too.
+     */
+    public static final String TEMP_PREFIX = ".lock.";
+    /** Our temporary file names: the current form, and the longer one of earlier versions. */
+    private static final Pattern OUR_TEMP = Pattern.compile("\\.lock\\.(?:[0-9A-Za-z_-]{8}|astlock\\..+)");
     /** Asterisk's temporary file names (LF-1), which ours must never match. */
     public static final Pattern ASTERISK_TEMP = Pattern.compile("\\.lock-[0-9a-f]{8}");
+    private static final char[] NAME_CHARS =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-".toCharArray();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,14 +84,30 @@ public final class LockfileProtocol implements LockProtocol {
     }
 
     /**
-     * A fresh temporary name: {@code .lock.astlock.<pid>.<16 hex digits>}.
+     * A fresh temporary name: {@code .lock.} and eight characters from {@code [0-9A-Za-z_-]}
+     * (48 random bits). The owner record inside the file says whose it is.
      *
      * @return the file name
      */
     public static String newTempName() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);
-        return TEMP_PREFIX + ProcessHandle.current().pid() + "." + HexFormat.of().formatHex(b);
+        StringBuilder sb = new StringBuilder(TEMP_PREFIX.length() + 8).append(TEMP_PREFIX);
+        for (byte x : b) {
+            sb.append(NAME_CHARS[x & 63]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Whether a file name is one of our temporary files (including the moved-aside names used
+     * while releasing or breaking a lock, and the longer names of earlier versions).
+     *
+     * @param name a file name
+     * @return {@code true} for our temporary file names
+     */
+    public static boolean isOurTempName(String name) {
+        return OUR_TEMP.matcher(name).matches();
     }
 
     @Override
@@ -250,7 +275,7 @@ public final class LockfileProtocol implements LockProtocol {
      */
     private boolean breakStale(Path dir, Path lock, FileStat judged, byte[] content, String reason)
             throws LockException {
-        Path aside = dir.resolve(newTempName() + ".stale");
+        Path aside = dir.resolve(newTempName());
         try {
             Optional<FileStat> now = ops.lstat(lock);
             if (now.isEmpty() || !now.get().sameInode(judged)) {
@@ -301,7 +326,7 @@ public final class LockfileProtocol implements LockProtocol {
     }
 
     /**
-     * Removes temporary files left by a crash: ours ({@code .lock.astlock.*}) and Asterisk's
+     * Removes temporary files left by a crash: ours ({@code .lock.XXXXXXXX}) and Asterisk's
      * ({@code .lock-XXXXXXXX}) that are older than the leftover age, not linked to {@code .lock},
      * and whose owner (for ours) is not known to run. At most once per leftover age per directory
      * and JVM; never fails the lock.
@@ -312,7 +337,7 @@ public final class LockfileProtocol implements LockProtocol {
         }
         try {
             for (String name : ops.list(dir)) {
-                boolean oursName = name.startsWith(TEMP_PREFIX);
+                boolean oursName = isOurTempName(name);
                 if (!oursName && !ASTERISK_TEMP.matcher(name).matches()) {
                     continue;
                 }
@@ -414,7 +439,7 @@ public final class LockfileProtocol implements LockProtocol {
         public void release() throws LockException {
             check("unlock");
             FileOps ops = held.ops;
-            Path aside = held.dir.resolve(newTempName() + ".release");
+            Path aside = held.dir.resolve(newTempName());
             try {
                 ops.rename(held.lock, aside);
             } catch (ErrnoException e) {

@@ -162,4 +162,41 @@ public abstract class ReliabilityRules extends ExclusionRules {
             fresh.forEach(PeerProcess::close);
         }
     }
+    /**
+     * RL05: a folder whose path leaves just room for Asterisk's temporary file
+     * ({@code /.lock-XXXXXXXX}, 15 bytes, within {@code PATH_MAX} of 4096 bytes with its NUL) can
+     * be locked in every declared mode, as Asterisk can lock it, and nothing is left behind.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL05_folderNearPathMaxCanBeLocked() throws Exception {
+        Path deep = pathOfLength(dir, 4095 - "/.lock-XXXXXXXX".length());
+        Files.createDirectories(deep);
+        assertEquals(4080, deep.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        try (PeerProcess ast = Peers.asterisk(0, "try", LockMode.LOCKFILE, deep)) {
+            assertEquals("LOCK SUCCESS 0", ast.awaitLine("LOCK", START), "Asterisk itself: " + ast.transcript());
+        }
+        for (LockMode mode : declaredModes()) {
+            try (PathLock lock = locker(mode, Duration.ZERO).lock(deep)) {
+                lock.checkValid();
+            }
+            // FLOCK leaves its lock file in place by design; nothing else may stay.
+            assertEquals(mode == LockMode.LOCKFILE ? List.of() : List.of("lock"), names(deep), mode + ": left behind");
+        }
+    }
+
+    /** {@code base} extended by sub-folders to exactly {@code length} bytes (ASCII names). */
+    static Path pathOfLength(Path base, int length) {
+        Path p = base;
+        while (p.toString().length() < length) {
+            int room = length - p.toString().length() - 1;
+            int n = room > 250 ? 200 : room;
+            if (n < 1) {
+                throw new IllegalStateException("cannot reach " + length + " bytes from " + base);
+            }
+            p = p.resolve("d".repeat(n));
+        }
+        return p;
+    }
 }
