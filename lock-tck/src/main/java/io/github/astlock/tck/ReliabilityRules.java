@@ -186,6 +186,44 @@ public abstract class ReliabilityRules extends ExclusionRules {
         }
     }
 
+    /**
+     * RL06: a folder whose name is not valid in the JVM's file-name encoding (Latin-1
+     * {@code caf\u00e9} as the single byte {@code 0xE9} under UTF-8) is locked itself, or refused
+     * with a typed error naming it; the look-alike folder that its decoded text names
+     * ({@code caf\uFFFD}) is never locked.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL06_nonUtf8FolderNameNeverLocksAnotherFolder() throws Exception {
+        // The byte name is made by a child process: a Java String cannot carry it.
+        Process mk = new ProcessBuilder("sh", "-c", "mkdir \"$(printf 'caf\\351')\"").directory(dir.toFile()).start();
+        assertEquals(0, mk.waitFor(), "mkdir of the Latin-1 name failed");
+        Path latin1;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            latin1 = s.filter(p -> p.getFileName().toString().startsWith("caf")).findFirst().orElseThrow();
+        }
+        String text = latin1.getFileName().toString();
+        org.junit.jupiter.api.Assumptions.assumeTrue(text.contains("\uFFFD"),
+                "the JVM's file-name encoding decodes 0xE9 (" + System.getProperty("sun.jnu.encoding")
+                + "): this rule needs a UTF-8 JVM");
+        Path lookAlike = Files.createDirectory(dir.resolve(text));
+        assertFalse(Files.isSameFile(latin1, lookAlike), "the look-alike must be another folder");
+        for (LockMode mode : declaredModes()) {
+            try (PathLock lock = locker(mode, Duration.ZERO).lock(latin1)) {
+                assertEquals(List.of(), names(lookAlike), mode + ": the look-alike folder was locked instead");
+                assertTrue(Files.exists(latin1.resolve(mode.components().get(0).lockFileName()),
+                        LinkOption.NOFOLLOW_LINKS), mode + ": no lock file in the folder itself");
+            } catch (io.github.astlock.LockException e) {
+                assertTrue(e.getMessage().contains(latin1.toString()), "the error must name the folder: " + e.getMessage());
+                assertEquals(List.of(), names(lookAlike), mode + ": the look-alike folder was touched");
+                try (java.util.stream.Stream<Path> s = Files.list(latin1)) {
+                    assertEquals(0, s.count(), mode + ": a refused lock left files in the folder");
+                }
+            }
+        }
+    }
+
     /** {@code base} extended by sub-folders to exactly {@code length} bytes (ASCII names). */
     static Path pathOfLength(Path base, int length) {
         Path p = base;
