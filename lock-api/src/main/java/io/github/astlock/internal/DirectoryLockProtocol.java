@@ -35,17 +35,20 @@ public final class DirectoryLockProtocol implements LockProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLockProtocol.class);
 
     private final FileOps ops;
+    private final java.util.function.Function<FileOps, LockProtocol> innerOn;
     private final LockProtocol inner;
 
     /**
      * Creates an instance.
      *
-     * @param ops   the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
-     * @param inner the Asterisk protocol to wrap
+     * @param ops     the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
+     * @param innerOn the Asterisk protocol to wrap, made on the primitives it is to use: running as
+     *                root, those that reach the folder through its open descriptor
      */
-    public DirectoryLockProtocol(FileOps ops, LockProtocol inner) {
+    public DirectoryLockProtocol(FileOps ops, java.util.function.Function<FileOps, LockProtocol> innerOn) {
         this.ops = ops;
-        this.inner = inner;
+        this.innerOn = innerOn;
+        this.inner = innerOn.apply(ops);
     }
 
     @Override
@@ -54,7 +57,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
     }
 
     /**
-     * Returns the wrapped protocol.
+     * Returns the wrapped protocol, on the backend's own primitives.
      *
      * @return the wrapped protocol
      */
@@ -62,13 +65,33 @@ public final class DirectoryLockProtocol implements LockProtocol {
         return inner;
     }
 
+    /**
+     * The primitives the inner protocol uses for the folder locked by {@code guard}: as root,
+     * after checking that the opened directory is the folder by {@link RootFolderCheck}'s rule,
+     * primitives bound to the open descriptor; otherwise the backend's own.
+     */
+    private FileOps opsFor(Path dir, FlockFile guard) throws LockException {
+        if (!Ownership.isRoot()) {
+            return ops;
+        }
+        Optional<Path> fd = guard.descriptorPath();
+        if (fd.isEmpty()) {
+            RootFolderCheck.resolveTrusted(ops, dir, mode()); // checked once: the backend cannot do better
+            return ops;
+        }
+        RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode());
+        return new FolderBoundOps(ops, dir, fd.get());
+    }
+
     @Override
     public Held acquire(Path dir, long deadline, Backoff backoff) throws LockException, InterruptedException {
         FlockFile guard = lockDirectory(dir, deadline, backoff);
         Held held;
         try {
+            FileOps bound = opsFor(dir, guard);
+            LockProtocol in = bound == ops ? inner : innerOn.apply(bound);
             backoff.reset();
-            held = inner.acquire(dir, deadline, backoff);
+            held = in.acquire(dir, deadline, backoff);
         } catch (LockException | InterruptedException | RuntimeException | Error e) {
             closeQuietly(guard);
             throw e;
@@ -111,9 +134,44 @@ public final class DirectoryLockProtocol implements LockProtocol {
             throws LockException, InterruptedException {
         FlockFile guard = lockDirectory(dir, deadline, backoff);
         try {
-            return action.run();
+            return action.run(opsFor(dir, guard));
         } finally {
             closeQuietly(guard);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the folder without its directory lock: as root, through its open
+     * descriptor after the same check as when locking; for others, on the backend's primitives.
+     *
+     * @param <T>    the result type
+     * @param ops    the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
+     * @param dir    the directory
+     * @param mode   the mode, for errors
+     * @param action what to do
+     * @return the action's result
+     * @throws LockException the check's or the action's failure
+     */
+    public static <T> T withFolder(FileOps ops, Path dir, LockMode mode, Action<T> action) throws LockException {
+        if (!Ownership.isRoot()) {
+            return action.run(ops);
+        }
+        FlockFile opened;
+        try {
+            opened = ops.openDirectoryForFlock(dir);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode, Errors.Step.DIRECTORY, e);
+        }
+        try {
+            Optional<Path> fd = opened.descriptorPath();
+            if (fd.isEmpty()) {
+                RootFolderCheck.resolveTrusted(ops, dir, mode);
+                return action.run(ops);
+            }
+            RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode);
+            return action.run(new FolderBoundOps(ops, dir, fd.get()));
+        } finally {
+            closeQuietly(opened);
         }
     }
 
@@ -127,10 +185,11 @@ public final class DirectoryLockProtocol implements LockProtocol {
         /**
          * Does it.
          *
+         * @param ops the primitives to use for the folder (bound to its descriptor as root)
          * @return the result
          * @throws LockException on failure
          */
-        T run() throws LockException;
+        T run(FileOps ops) throws LockException;
     }
 
     private FlockFile lockDirectory(Path dir, long deadline, Backoff backoff)

@@ -224,6 +224,148 @@ public abstract class ReliabilityRules extends ExclusionRules {
         }
     }
 
+    /**
+     * RL07: running as root, a folder reached through a symbolic link that root does not own is
+     * refused with a typed error naming it ({@code ELOOP}), and nothing is created where the link
+     * points; a link root owns is followed.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL07_rootDoesNotFollowAnotherUsersSymlink() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "not running as root: other users follow symbolic links as Asterisk does; run the kit as root");
+        Path spool = Files.createDirectory(dir.resolve("spool"));
+        Path folder = Files.createDirectory(spool.resolve("INBOX"));
+        Path victim = Files.createDirectory(dir.resolve("victim"));
+        Files.setAttribute(spool, "unix:uid", 65534);
+        Files.setAttribute(folder, "unix:uid", 65534);
+        Path foreign = Files.createSymbolicLink(spool.resolve("Old"), victim);
+        Files.setAttribute(foreign, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+        Path owned = Files.createSymbolicLink(dir.resolve("by-root"), folder);
+        for (LockMode mode : declaredModes()) {
+            io.github.astlock.LockPathException e = assertThrows(io.github.astlock.LockPathException.class,
+                    () -> locker(mode, Duration.ZERO).lock(foreign).close(),
+                    mode + ": root followed a symbolic link owned by another user");
+            assertTrue(e.getMessage().contains(foreign.toString()) && e.getMessage().contains("ELOOP"), e.getMessage());
+            assertEquals(List.of(), names(victim), mode + ": something was created where the link points");
+            try (PathLock lock = locker(mode, Duration.ZERO).lock(owned)) {
+                assertTrue(Files.exists(folder.resolve(mode.components().get(0).lockFileName()), LinkOption.NOFOLLOW_LINKS),
+                        mode + ": a link owned by root must be followed");
+            }
+        }
+        assertThrows(io.github.astlock.LockPathException.class, () -> PathLocker.create(LockOptions.builder()
+                .mode(LockMode.LOCKFILE).build(), backend()).breakStaleLock(foreign, StalePolicy.deadOwner(), false));
+        assertEquals(List.of(), names(victim));
+    }
+
+    /**
+     * RL08: running as root, a folder swapped for a symbolic link (owned by the spool's owner)
+     * while it is being locked never makes the backend create or remove files where the link
+     * points: neither a swap between opening the folder and locking it (the lock is refused) nor
+     * a swap after the folder was checked (the lock files stay in the directory that was locked).
+     * Needs a backend that locks directory descriptors and knows their numbers.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void RL08_rootLockSurvivesAFolderSwappedForASymlink() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "not running as root: other users follow symbolic links as Asterisk does; run the kit as root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend().supportsDirectoryLock(), "backend '" + backend().id()
+                + "' cannot lock a directory descriptor, so it cannot pin the folder; as root it checks the path once "
+                + "(rule RL07)");
+        Path spool = Files.createDirectory(dir.resolve("spool"));
+        Path victim = Files.createDirectory(dir.resolve("victim"));
+        Path folder = spool.resolve("INBOX");
+        Path moved = spool.resolve("INBOX.moved");
+        for (LockMode mode : declaredModes()) {
+            for (boolean duringOpen : new boolean[] {true, false}) {
+                Files.createDirectory(folder);
+                AtomicBoolean swapped = new AtomicBoolean();
+                ForwardingBackend swapping = new ForwardingBackend(backend()) {
+                    private void swap() {
+                        try {
+                            Files.move(folder, moved);
+                            Path link = Files.createSymbolicLink(folder, victim);
+                            Files.setAttribute(link, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+
+                    private void unswap() {
+                        try {
+                            Files.delete(folder);
+                            Files.move(moved, folder);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+
+                    @Override
+                    public io.github.astlock.spi.FlockFile openDirectoryForFlock(Path d) throws ErrnoException {
+                        if (!duringOpen || !d.equals(folder) || !swapped.compareAndSet(false, true)) {
+                            return super.openDirectoryForFlock(d);
+                        }
+                        swap(); // the name leads to the victim while it is opened...
+                        try {
+                            return super.openDirectoryForFlock(d);
+                        } finally {
+                            unswap(); // ...and to the folder again when it is checked
+                        }
+                    }
+
+                    @Override
+                    public void createExclusive(Path path, int permissions, byte[] content) throws ErrnoException {
+                        swapAfterCheck(path);
+                        super.createExclusive(path, permissions, content);
+                    }
+
+                    @Override
+                    public io.github.astlock.spi.FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
+                        swapAfterCheck(path);
+                        return super.openForFlock(path, permissions);
+                    }
+
+                    private void swapAfterCheck(Path path) {
+                        if (!duringOpen && folder.equals(path.getParent()) && swapped.compareAndSet(false, true)) {
+                            swap();
+                        }
+                    }
+                };
+                String what = mode + (duringOpen ? ", swapped while opened" : ", swapped after the check");
+                PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ZERO).build(),
+                        swapping);
+                if (duringOpen) {
+                    assertThrows(io.github.astlock.LockPathException.class, () -> locker.lock(folder).close(),
+                            what + ": root locked the directory it was led to by the swap");
+                } else {
+                    try (PathLock lock = locker.lock(folder)) {
+                        assertEquals(List.of(), names(victim), what + ": lock files were made where the link points");
+                        assertTrue(Files.exists(moved.resolve(mode.components().get(0).lockFileName()),
+                                LinkOption.NOFOLLOW_LINKS), what + ": the lock is not in the directory that was locked");
+                    }
+                    assertFalse(Files.exists(moved.resolve(".lock"), LinkOption.NOFOLLOW_LINKS), what + ": .lock left");
+                }
+                assertTrue(swapped.get(), what + ": the swap did not happen");
+                assertEquals(List.of(), names(victim), what + ": something was created or removed where the link points");
+                for (Path p : List.of(folder, moved)) {
+                    if (Files.isSymbolicLink(p)) {
+                        Files.delete(p);
+                    } else if (Files.isDirectory(p)) {
+                        try (java.util.stream.Stream<Path> st = Files.list(p)) {
+                            for (Path f : st.toList()) {
+                                Files.delete(f);
+                            }
+                        }
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code base} extended by sub-folders to exactly {@code length} bytes (ASCII names). */
     static Path pathOfLength(Path base, int length) {
         Path p = base;
