@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * that can lock directories) can be inside the inner protocol for this folder: not locking,
  * not breaking a stale lock, not releasing. That makes every window in which {@code .lock} is
  * briefly moved aside (release, stale breaking) invisible to them. The symbolic link, if the
- * folder's name is one, is followed as everywhere else; after locking, the name must still
+ * folder's name is one, is followed as everywhere else (as root only one root owns, and the
+ * inner protocol then reaches the folder through the locked descriptor: see
+ * {@link RootFolderCheck}); after locking, the name must still
  * lead to the locked directory, otherwise the attempt starts again on the new one, and a folder
  * removed while waiting ends the wait with a {@link LockPathException}.
  */
@@ -71,15 +73,21 @@ public final class DirectoryLockProtocol implements LockProtocol {
      * primitives bound to the open descriptor; otherwise the backend's own.
      */
     private FileOps opsFor(Path dir, FlockFile guard) throws LockException {
-        if (!Ownership.isRoot()) {
-            return ops;
-        }
-        Optional<Path> fd = guard.descriptorPath();
+        return Ownership.isRoot() ? bound(ops, dir, guard, mode()) : ops;
+    }
+
+    /**
+     * As root: checks the opened directory and returns primitives bound to its descriptor, or,
+     * when the backend does not tell the descriptor's path, checks the folder's path once and
+     * returns the backend's own.
+     */
+    private static FileOps bound(FileOps ops, Path dir, FlockFile opened, LockMode mode) throws LockException {
+        Optional<Path> fd = opened.descriptorPath();
         if (fd.isEmpty()) {
-            RootFolderCheck.resolveTrusted(ops, dir, mode()); // checked once: the backend cannot do better
+            RootFolderCheck.resolveTrusted(ops, dir, mode);
             return ops;
         }
-        RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode());
+        RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode);
         return new FolderBoundOps(ops, dir, fd.get());
     }
 
@@ -163,13 +171,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
             throw Errors.map(dir, mode, Errors.Step.DIRECTORY, e);
         }
         try {
-            Optional<Path> fd = opened.descriptorPath();
-            if (fd.isEmpty()) {
-                RootFolderCheck.resolveTrusted(ops, dir, mode);
-                return action.run(ops);
-            }
-            RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode);
-            return action.run(new FolderBoundOps(ops, dir, fd.get()));
+            return action.run(bound(ops, dir, opened, mode));
         } finally {
             closeQuietly(opened);
         }

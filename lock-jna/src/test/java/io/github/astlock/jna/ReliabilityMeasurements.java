@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Long reliability measurements, off by default (they take minutes): run with
  * {@code -Dastlock.measure=true -Dtest=ReliabilityMeasurements}. Sizes:
  * {@code astlock.measure.backups} (20), {@code astlock.measure.breakers} (50),
- * {@code astlock.measure.breakRounds} (1000), {@code astlock.measure.threads} (200),
+ * {@code astlock.measure.breakRounds} (1000), {@code astlock.measure.breakMinutes} (15, the
+ * stale-break run stops after that long and reports how many rounds ran),
+ * {@code astlock.measure.threads} (200),
  * {@code astlock.measure.folders} (10). Each prints one summary line.
  */
 @EnabledIfSystemProperty(named = "astlock.measure", matches = "true")
@@ -115,7 +117,13 @@ class ReliabilityMeasurements {
                 peers.add(ChildJvm.start(JnaBackendTckTest.class, "race", LockMode.LOCKFILE, folder, "-"));
             }
             PeerProcess.awaitAll(peers, "READY", Duration.ofMinutes(10));
+            long stopAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(size("breakMinutes", 15));
             for (int r = 0; r < rounds; r++) {
+                if (System.nanoTime() > stopAt) {
+                    System.out.println("MEASURE stale break: time limit reached after " + r + " of " + rounds + " rounds");
+                    rounds = r;
+                    break;
+                }
                 Files.write(folder.resolve(".lock"), new LockOwner(dead, 1, LockOwner.thisHost(), "dead-jvm",
                         "round" + r, Instant.now()).toBytes());
                 peers.forEach(p -> p.send("go"));
