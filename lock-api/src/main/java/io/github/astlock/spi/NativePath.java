@@ -42,14 +42,14 @@ public final class NativePath {
      * @throws ErrnoException {@code EINVAL} or {@code EILSEQ} as described in the class comment
      */
     public static String text(String op, Path path, Path other, Charset bindingCharset) throws ErrnoException {
-        if (path.getFileSystem() != FileSystems.getDefault()) {
-            throw new ErrnoException(op, path, other, new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(),
-                    "not a path of the default file system"), null);
-        }
         String s = path.toString();
         if (s.indexOf('\0') >= 0) {
             throw new ErrnoException(op, path, other, new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(),
                     "path contains a NUL character"), null);
+        }
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new ErrnoException(op, path, other, new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(),
+                    "not a path of the default file system"), null);
         }
         if (isAscii(s)) {
             return s;

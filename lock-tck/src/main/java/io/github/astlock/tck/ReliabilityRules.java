@@ -275,6 +275,13 @@ public abstract class ReliabilityRules extends ExclusionRules {
         org.junit.jupiter.api.Assumptions.assumeTrue(backend().supportsDirectoryLock(), "backend '" + backend().id()
                 + "' cannot lock a directory descriptor, so it cannot pin the folder; as root it checks the path once "
                 + "(rule RL07)");
+        boolean knowsPath;
+        try (io.github.astlock.spi.FlockFile probe = backend().fileOps().openDirectoryForFlock(dir)) {
+            knowsPath = probe.descriptorPath().isPresent();
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(knowsPath, "backend '" + backend().id() + "' does not tell the "
+                + "path of its directory descriptors (FlockFile.descriptorPath()), so the folder cannot be pinned; as "
+                + "root it checks the path once (rule RL07)");
         Path spool = Files.createDirectory(dir.resolve("spool"));
         Path victim = Files.createDirectory(dir.resolve("victim"));
         Path folder = spool.resolve("INBOX");
