@@ -116,7 +116,12 @@ class ReliabilityMeasurements {
             for (int i = 0; i < jvms; i++) {
                 peers.add(ChildJvm.start(JnaBackendTckTest.class, "race", LockMode.LOCKFILE, folder, "-"));
             }
-            PeerProcess.awaitAll(peers, "READY", Duration.ofMinutes(10));
+            for (PeerProcess p : peers) {
+                assertEquals("READY", p.awaitLine("READY", Duration.ofMinutes(10)), p.transcript());
+            }
+            long ready = System.nanoTime();
+            System.out.println("MEASURE stale break: " + jvms + " JVMs ready after "
+                    + (ready - started) / 1_000_000_000L + " s");
             long stopAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(size("breakMinutes", 15));
             for (int r = 0; r < rounds; r++) {
                 if (System.nanoTime() > stopAt) {
