@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * A temporary lock file found in a directory by {@link PathLocker#status(Path)}: ours
- * ({@code .lock.astlock.*}) or Asterisk's ({@code .lock-XXXXXXXX}). One that is old and not
+ * ({@code .lock.XXXXXXXX}) or Asterisk's ({@code .lock-XXXXXXXX}). One that is old and not
  * linked to {@code .lock} was left by a crash; the next lock of the directory removes it.
  *
  * @param path  the file

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <pre>
  * cannot lock /var/spool/asterisk/voicemail/default/1234/INBOX (LOCKFILE, lock file .../INBOX/.lock):
- * lock file cannot be created: open(.../INBOX/.lock.astlock.4711.9f2c...) failed: EACCES (Permission denied)
+ * lock file cannot be created: open(.../INBOX/.lock.Qf2cZ9_a) failed: EACCES (Permission denied)
  * </pre>
  *
  * <p>The subclasses are the kinds a caller may want to tell apart:

@@ -156,7 +156,7 @@ public final class LockOptions {
     /**
      * Leftover age.
      *
-     * @return how old a temporary lock file ({@code .lock.astlock.*} or Asterisk's
+     * @return how old a temporary lock file ({@code .lock.XXXXXXXX} or Asterisk's
      *     {@code .lock-XXXXXXXX}) not linked to {@code .lock} must be before a successful lock
      *     removes it as a crash leftover (ours only when its owner is not running)
      */

@@ -11,6 +11,7 @@ import io.github.astlock.internal.LocalLockTable;
 import io.github.astlock.internal.LockProtocol;
 import io.github.astlock.internal.LockfileProtocol;
 import io.github.astlock.internal.ReleaseEvents;
+import io.github.astlock.internal.RootFolderCheck;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
@@ -74,10 +75,10 @@ public final class PathLocker {
         if (!backend.supportedModes().containsAll(options.mode().components())) {
             return null;
         }
-        LockProtocol asterisk = asteriskProtocolFor(options, ops);
         // The directory lock, where the backend can take it, keeps astlock users of one host
         // apart whatever Asterisk unlinks.
-        return backend.supportsDirectoryLock() ? new DirectoryLockProtocol(ops, asterisk) : asterisk;
+        return backend.supportsDirectoryLock() ? new DirectoryLockProtocol(ops, o -> asteriskProtocolFor(options, o))
+                : asteriskProtocolFor(options, ops);
     }
 
     private static LockProtocol asteriskProtocolFor(LockOptions options, FileOps ops) {
@@ -275,6 +276,9 @@ public final class PathLocker {
                     + (owner != null ? " by thread '" + owner.getName() + "'" : ""));
         }
         try {
+            if (!backend.supportsDirectoryLock()) {
+                RootFolderCheck.checkPath(ops, dir, mode);
+            }
             LockProtocol.Held held = protocol.acquire(dir, dirStatus, deadline, backoff);
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
             Handle handle = new Handle(dir, mode, backend.id(), held, entry);
@@ -311,7 +315,7 @@ public final class PathLocker {
             Optional<LockHolder> flock = HolderDescription.flock(ops, dir.resolve(LockMode.FLOCK.lockFileName()));
             java.util.List<LeftoverFile> leftovers = new java.util.ArrayList<>();
             for (String name : ops.list(dir)) {
-                boolean ours = name.startsWith(LockfileProtocol.TEMP_PREFIX);
+                boolean ours = LockfileProtocol.isOurTempName(name);
                 if (ours || LockfileProtocol.ASTERISK_TEMP.matcher(name).matches()) {
                     Optional<FileStat> t = ops.lstat(dir.resolve(name));
                     if (t.isPresent()) {
@@ -341,9 +345,13 @@ public final class PathLocker {
     public Optional<String> breakStaleLock(Path directory, StalePolicy policy, boolean dryRun) throws LockException {
         Path dir = absolute(directory);
         directoryKey(dir, LockMode.LOCKFILE);
-        LockfileProtocol lockfile = new LockfileProtocol(ops, options.lockfilePermissions(), LockMode.LOCKFILE, policy,
-                options.leftoverAge());
+        java.util.function.Function<FileOps, LockfileProtocol> lockfileOn = o -> new LockfileProtocol(o,
+                options.lockfilePermissions(), LockMode.LOCKFILE, policy, options.leftoverAge());
+        LockfileProtocol lockfile = lockfileOn.apply(ops);
         if (dryRun || !backend.supportsDirectoryLock()) {
+            if (!dryRun) {
+                RootFolderCheck.checkPath(ops, dir, LockMode.LOCKFILE);
+            }
             return lockfile.breakStale(dir, dryRun);
         }
         // Under the directory lock no astlock process of this host is inside the lock protocol
@@ -352,10 +360,12 @@ public final class PathLocker {
         // .lock or waits for it; then only that process could take .lock in the short window
         // of the break, and a .lock it took is put back, so the break goes ahead without it.
         try {
-            return new DirectoryLockProtocol(ops, lockfile).whileLocked(dir, Backoff.deadline(Duration.ZERO),
-                    new Backoff(options.initialBackoff(), options.maxBackoff()), () -> lockfile.breakStale(dir, false));
+            return new DirectoryLockProtocol(ops, lockfileOn::apply).whileLocked(dir, Backoff.deadline(Duration.ZERO),
+                    new Backoff(options.initialBackoff(), options.maxBackoff()),
+                    bound -> lockfileOn.apply(bound).breakStale(dir, false));
         } catch (LockTimeoutException busy) {
-            return lockfile.breakStale(dir, false);
+            return DirectoryLockProtocol.withFolder(ops, dir, LockMode.LOCKFILE,
+                    bound -> lockfileOn.apply(bound).breakStale(dir, false));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockInterruptedException(dir, LockMode.LOCKFILE, e);

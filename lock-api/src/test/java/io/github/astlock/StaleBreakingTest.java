@@ -63,6 +63,18 @@ class StaleBreakingTest {
     }
 
     @Test
+    void hugeAgeLimitIsJudgedWithoutOverflow() throws Exception {
+        // Asterisk's empty .lock: no owner record, so only the age limit could break it. A limit
+        // far beyond what fits in a long of milliseconds must mean "never", not an exception.
+        fs.write(LOCK, new byte[0]);
+        PathLocker locker = locker(StalePolicy.olderThan(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertThrows(LockTimeoutException.class, () -> locker.lock(DIR));
+        assertEquals(Optional.empty(), locker.breakStaleLock(DIR,
+                StalePolicy.olderThan(Duration.ofSeconds(Long.MAX_VALUE)), false));
+        assertTrue(fs.exists(LOCK));
+    }
+
+    @Test
     void ownerOnAnotherHostIsNeverJudgedDead() throws Exception {
         fs.write(LOCK, record(deadPid(), 1, "some-other-host"));
         assertThrows(LockTimeoutException.class, () -> locker(StalePolicy.deadOwner()).lock(DIR));

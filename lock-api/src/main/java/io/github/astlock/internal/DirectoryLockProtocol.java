@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * that can lock directories) can be inside the inner protocol for this folder: not locking,
  * not breaking a stale lock, not releasing. That makes every window in which {@code .lock} is
  * briefly moved aside (release, stale breaking) invisible to them. The symbolic link, if the
- * folder's name is one, is followed as everywhere else; after locking, the name must still
+ * folder's name is one, is followed as everywhere else (as root only one root owns, and the
+ * inner protocol then reaches the folder through the locked descriptor: see
+ * {@link RootFolderCheck}); after locking, the name must still
  * lead to the locked directory, otherwise the attempt starts again on the new one, and a folder
  * removed while waiting ends the wait with a {@link LockPathException}.
  */
@@ -38,6 +40,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
     private static final long NAME_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
     private final FileOps ops;
+    private final java.util.function.Function<FileOps, LockProtocol> innerOn;
     private final LockProtocol inner;
     /** Whether waits go through {@link DirectoryHandOff}; off once the backend proves unable. */
     private volatile boolean kernelWait = true;
@@ -45,12 +48,14 @@ public final class DirectoryLockProtocol implements LockProtocol {
     /**
      * Creates an instance.
      *
-     * @param ops   the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
-     * @param inner the Asterisk protocol to wrap
+     * @param ops     the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
+     * @param innerOn the Asterisk protocol to wrap, made on the primitives it is to use: running as
+     *                root, those that reach the folder through its open descriptor
      */
-    public DirectoryLockProtocol(FileOps ops, LockProtocol inner) {
+    public DirectoryLockProtocol(FileOps ops, java.util.function.Function<FileOps, LockProtocol> innerOn) {
         this.ops = ops;
-        this.inner = inner;
+        this.innerOn = innerOn;
+        this.inner = innerOn.apply(ops);
     }
 
     @Override
@@ -59,12 +64,36 @@ public final class DirectoryLockProtocol implements LockProtocol {
     }
 
     /**
-     * Returns the wrapped protocol.
+     * Returns the wrapped protocol, on the backend's own primitives.
      *
      * @return the wrapped protocol
      */
     public LockProtocol inner() {
         return inner;
+    }
+
+    /**
+     * The primitives the inner protocol uses for the folder locked by {@code guard}: as root,
+     * after checking that the opened directory is the folder by {@link RootFolderCheck}'s rule,
+     * primitives bound to the open descriptor; otherwise the backend's own.
+     */
+    private FileOps opsFor(Path dir, FlockFile guard) throws LockException {
+        return Ownership.isRoot() ? bound(ops, dir, guard, mode()) : ops;
+    }
+
+    /**
+     * As root: checks the opened directory and returns primitives bound to its descriptor, or,
+     * when the backend does not tell the descriptor's path, checks the folder's path once and
+     * returns the backend's own.
+     */
+    private static FileOps bound(FileOps ops, Path dir, FlockFile opened, LockMode mode) throws LockException {
+        Optional<Path> fd = opened.descriptorPath();
+        if (fd.isEmpty()) {
+            RootFolderCheck.resolveTrusted(ops, dir, mode);
+            return ops;
+        }
+        RootFolderCheck.verifyOpened(ops, dir, fd.get(), mode);
+        return new FolderBoundOps(ops, dir, fd.get());
     }
 
     @Override
@@ -83,8 +112,10 @@ public final class DirectoryLockProtocol implements LockProtocol {
         FlockFile guard = locked.guard();
         Held held;
         try {
+            FileOps bound = opsFor(dir, guard);
+            LockProtocol in = bound == ops ? inner : innerOn.apply(bound);
             backoff.reset();
-            held = inner.acquire(dir, locked.status(), deadline, backoff);
+            held = in.acquire(dir, locked.status(), deadline, backoff);
         } catch (LockException | InterruptedException | RuntimeException | Error e) {
             closeQuietly(guard);
             throw e;
@@ -127,9 +158,38 @@ public final class DirectoryLockProtocol implements LockProtocol {
             throws LockException, InterruptedException {
         FlockFile guard = lockDirectory(dir, deadline, backoff).guard();
         try {
-            return action.run();
+            return action.run(opsFor(dir, guard));
         } finally {
             closeQuietly(guard);
+        }
+    }
+
+    /**
+     * Runs {@code action} on the folder without its directory lock: as root, through its open
+     * descriptor after the same check as when locking; for others, on the backend's primitives.
+     *
+     * @param <T>    the result type
+     * @param ops    the backend primitives; must implement {@link FileOps#openDirectoryForFlock(Path)}
+     * @param dir    the directory
+     * @param mode   the mode, for errors
+     * @param action what to do
+     * @return the action's result
+     * @throws LockException the check's or the action's failure
+     */
+    public static <T> T withFolder(FileOps ops, Path dir, LockMode mode, Action<T> action) throws LockException {
+        if (!Ownership.isRoot()) {
+            return action.run(ops);
+        }
+        FlockFile opened;
+        try {
+            opened = ops.openDirectoryForFlock(dir);
+        } catch (ErrnoException e) {
+            throw Errors.map(dir, mode, Errors.Step.DIRECTORY, e);
+        }
+        try {
+            return action.run(bound(ops, dir, opened, mode));
+        } finally {
+            closeQuietly(opened);
         }
     }
 
@@ -143,10 +203,11 @@ public final class DirectoryLockProtocol implements LockProtocol {
         /**
          * Does it.
          *
+         * @param ops the primitives to use for the folder (bound to its descriptor as root)
          * @return the result
          * @throws LockException on failure
          */
-        T run() throws LockException;
+        T run(FileOps ops) throws LockException;
     }
 
     /** A locked directory descriptor and the directory's status, read from that descriptor. */

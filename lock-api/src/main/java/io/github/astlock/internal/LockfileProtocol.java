@@ -35,10 +35,19 @@ import org.slf4j.LoggerFactory;
 public final class LockfileProtocol implements LockProtocol {
     private static final Logger LOG = LoggerFactory.getLogger(LockfileProtocol.class);
 
-    /** Prefix of our temporary files: {@code .lock.astlock.}, never Asterisk's {@code .lock-}. */
-    public static final String TEMP_PREFIX = ".lock.astlock.";
+    /**
+     * What every temporary file of ours starts with: {@code .lock.}, never Asterisk's {@code .lock-}.
+     * Our names are {@code .lock.} and eight random characters, as long as Asterisk's
+     * {@code .lock-XXXXXXXX}, so a folder whose path leaves just room for Asterisk's temporary
+     * file leaves room for ours too.
+     */
+    public static final String TEMP_PREFIX = ".lock.";
+    /** Our temporary file names: the current form, and the longer one of earlier versions. */
+    private static final Pattern OUR_TEMP = Pattern.compile("\\.lock\\.(?:[0-9A-Za-z_-]{8}|astlock\\..+)");
     /** Asterisk's temporary file names (LF-1), which ours must never match. */
     public static final Pattern ASTERISK_TEMP = Pattern.compile("\\.lock-[0-9a-f]{8}");
+    private static final char[] NAME_CHARS =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-".toCharArray();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,14 +84,30 @@ public final class LockfileProtocol implements LockProtocol {
     }
 
     /**
-     * A fresh temporary name: {@code .lock.astlock.<pid>.<16 hex digits>}.
+     * A fresh temporary name: {@code .lock.} and eight characters from {@code [0-9A-Za-z_-]}
+     * (48 random bits). The owner record inside the file says whose it is.
      *
      * @return the file name
      */
     public static String newTempName() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);
-        return TEMP_PREFIX + ProcessHandle.current().pid() + "." + HexFormat.of().formatHex(b);
+        StringBuilder sb = new StringBuilder(TEMP_PREFIX.length() + 8).append(TEMP_PREFIX);
+        for (byte x : b) {
+            sb.append(NAME_CHARS[x & 63]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Whether a file name is one of our temporary files (including the moved-aside names used
+     * while releasing or breaking a lock, and the longer names of earlier versions).
+     *
+     * @param name a file name
+     * @return {@code true} for our temporary file names
+     */
+    public static boolean isOurTempName(String name) {
+        return OUR_TEMP.matcher(name).matches();
     }
 
     @Override
@@ -127,8 +152,7 @@ public final class LockfileProtocol implements LockProtocol {
                 }
                 if (linked) {
                     sweepLeftovers(dir);
-                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner,
-                            temp.resolveSibling(temp.getFileName() + ".release"));
+                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner);
                 }
                 if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
                     continue;
@@ -241,8 +265,9 @@ public final class LockfileProtocol implements LockProtocol {
         }
         if (stalePolicy.maxAge().isPresent()) {
             long ageMs = ageMillis(st);
-            if (ageMs > stalePolicy.maxAge().get().toMillis()) {
-                return "it is " + ageMs + " ms old, above the limit of " + stalePolicy.maxAge().get().toMillis()
+            long limitMs = Durations.millis(stalePolicy.maxAge().get()); // saturates: a huge limit never throws
+            if (ageMs > limitMs) {
+                return "it is " + ageMs + " ms old, above the limit of " + limitMs
                         + " ms (owner: " + owner.map(LockOwner::describe).orElse("unknown, no astlock owner record") + ")";
             }
         }
@@ -257,7 +282,7 @@ public final class LockfileProtocol implements LockProtocol {
      */
     private boolean breakStale(Path dir, Path lock, FileStat judged, byte[] content, String reason)
             throws LockException {
-        Path aside = dir.resolve(newTempName() + ".stale");
+        Path aside = dir.resolve(newTempName());
         try {
             Optional<FileStat> now = ops.lstat(lock);
             if (now.isEmpty() || !now.get().sameInode(judged)) {
@@ -308,7 +333,7 @@ public final class LockfileProtocol implements LockProtocol {
     }
 
     /**
-     * Removes temporary files left by a crash: ours ({@code .lock.astlock.*}) and Asterisk's
+     * Removes temporary files left by a crash: ours ({@code .lock.XXXXXXXX}) and Asterisk's
      * ({@code .lock-XXXXXXXX}) that are older than the leftover age, not linked to {@code .lock},
      * and whose owner (for ours) is not known to run. At most once per leftover age per directory
      * and JVM; never fails the lock.
@@ -319,14 +344,14 @@ public final class LockfileProtocol implements LockProtocol {
         }
         try {
             for (String name : ops.list(dir)) {
-                boolean oursName = name.startsWith(TEMP_PREFIX);
+                boolean oursName = isOurTempName(name);
                 if (!oursName && !ASTERISK_TEMP.matcher(name).matches()) {
                     continue;
                 }
                 Path p = dir.resolve(name);
                 Optional<FileStat> st = ops.lstat(p);
                 if (st.isEmpty() || st.get().type() != FileType.REGULAR || st.get().nlink() != 1
-                        || ageMillis(st.get()) < leftoverAge.toMillis()) {
+                        || ageMillis(st.get()) < Durations.millis(leftoverAge)) {
                     continue;
                 }
                 if (oursName) {
@@ -382,17 +407,10 @@ public final class LockfileProtocol implements LockProtocol {
 
         private final HeldInode held;
         private final LockOwner owner;
-        /**
-         * Where release moves {@code .lock} before removing it: the temporary file's name (unique
-         * to this acquisition, and removed once linked) with a suffix, so no second random name
-         * is drawn per lock.
-         */
-        private final Path aside;
 
-        HeldLockfile(HeldInode held, LockOwner owner, Path aside) {
+        HeldLockfile(HeldInode held, LockOwner owner) {
             this.held = held;
             this.owner = owner;
-            this.aside = aside;
         }
 
         @Override
@@ -450,6 +468,9 @@ public final class LockfileProtocol implements LockProtocol {
         public void release() throws LockException {
             checkBeforeRelease();
             FileOps ops = held.ops;
+            // A fresh name, not the temporary file's: should that one not have been removed
+            // after the link, renaming .lock onto it (a link to the same file) would do nothing.
+            Path aside = held.dir.resolve(newTempName());
             try {
                 ops.rename(held.lock, aside);
             } catch (ErrnoException e) {

@@ -37,6 +37,16 @@ public abstract class DescriptorFlockFile implements FlockFile {
     }
 
     /**
+     * {@code /proc/self/fd/N} for this descriptor; empty once it is closed.
+     *
+     * @return the path of the open descriptor
+     */
+    @Override
+    public final synchronized java.util.Optional<Path> descriptorPath() {
+        return closed ? java.util.Optional.empty() : java.util.Optional.of(Path.of("/proc/self/fd/" + fd));
+    }
+
+    /**
      * Returns the file's name when it was opened.
      *
      * @return the file's name when it was opened

@@ -135,7 +135,8 @@ public interface FileOps {
     /**
      * Opens a directory so that its own descriptor can carry a {@code flock(2)} lock
      * ({@code O_RDONLY|O_DIRECTORY|O_CLOEXEC}; a symbolic link to a directory is followed, as
-     * every other use of the folder's name follows it). The lock protocols take an exclusive
+     * every other use of the folder's name follows it; running as root, the core then checks
+     * which directory was opened, see {@link FlockFile#descriptorPath()}). The lock protocols take an exclusive
      * {@code flock(2)} on it before Asterisk's own lock and let it go after: Asterisk never
      * opens, locks or unlinks a directory, so this lock excludes astlock users of one host from
      * each other whatever Asterisk removes.

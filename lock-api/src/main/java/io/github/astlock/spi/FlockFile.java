@@ -1,6 +1,7 @@
 package io.github.astlock.spi;
 
 import java.io.Closeable;
+import java.nio.file.Path;
 
 /**
  * An open descriptor of a lock file, as returned by {@link FileOps#openForFlock}. The FLOCK
@@ -40,6 +41,20 @@ public interface FlockFile extends Closeable {
      */
     default void lockExclusive() throws ErrnoException {
         throw new UnsupportedOperationException("this backend cannot wait in flock(2)");
+    }
+
+    /**
+     * A path that names this open file itself, not its name in a folder: on Linux
+     * {@code /proc/self/fd/N}. Running as root, the core reaches the files of a locked folder
+     * through its open directory descriptor this way, so that a folder swapped for a symbolic
+     * link after it was opened cannot redirect them into another directory. Valid only while
+     * this descriptor is open. The default, for backends that do not know their descriptor
+     * number, is empty.
+     *
+     * @return the path of the open descriptor, or empty when unknown
+     */
+    default java.util.Optional<Path> descriptorPath() {
+        return java.util.Optional.empty();
     }
 
     /**

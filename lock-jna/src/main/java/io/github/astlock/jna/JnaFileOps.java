@@ -7,6 +7,7 @@ import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FlockFile;
+import io.github.astlock.spi.NativePath;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -21,6 +22,9 @@ import java.util.Optional;
  * <p>Stateless apart from the bound library, hence safe for concurrent use. Never logs.
  */
 final class JnaFileOps implements FileOps {
+    /** The charset JNA encodes a {@code String} argument with ({@code jna.encoding}). */
+    private static final java.nio.charset.Charset BINDING_CHARSET = bindingCharset();
+
     private final LibC libc;
     private final LinuxAbi abi;
     private final int createFlags;
@@ -282,14 +286,19 @@ final class JnaFileOps implements FileOps {
     }
 
     /**
-     * The path as passed to C. A NUL would silently cut the string short in C (and name a
-     * different file), so it is refused with {@code EINVAL} before any call.
+     * The path as passed to C, encoded by JNA with its default string encoding: refused
+     * ({@code EINVAL}, {@code EILSEQ}) when that would name another file than {@code path}, see
+     * {@link NativePath}.
      */
     private static String cPath(String op, Path path, Path other) throws ErrnoException {
-        String s = path.toString();
-        if (s.indexOf('\0') >= 0) {
-            throw new ErrnoException(op, path, other, Errno.EINVAL, null);
+        return NativePath.text(op, path, other, BINDING_CHARSET);
+    }
+
+    private static java.nio.charset.Charset bindingCharset() {
+        try {
+            return java.nio.charset.Charset.forName(Native.getDefaultStringEncoding());
+        } catch (RuntimeException e) {
+            return java.nio.charset.Charset.defaultCharset();
         }
-        return s;
     }
 }

@@ -7,6 +7,7 @@ import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
 import io.github.astlock.spi.FlockFile;
+import io.github.astlock.spi.NativePath;
 import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -31,9 +32,10 @@ import jnr.posix.POSIX;
  *
  * <p><b>Paths.</b> jnr-ffi encodes a path {@link String} with {@link Charset#defaultCharset()},
  * whereas java.nio uses the platform's file-name encoding ({@code sun.jnu.encoding}); they
- * differ for example on Java 18+ under a non-UTF-8 locale. A path whose bytes would differ is
- * refused with {@code EINVAL} rather than silently naming another file; so is a path containing
- * NUL (which C would truncate) and a path of another {@link java.nio.file.FileSystem}.
+ * differ for example on Java 18+ under a non-UTF-8 locale, and a name that is not valid in that
+ * encoding has no faithful text at all. Such a path is refused ({@code EILSEQ}) rather than
+ * silently naming another file; so is a path containing NUL (which C would truncate) and a path
+ * of another {@link java.nio.file.FileSystem} ({@code EINVAL}); see {@link NativePath}.
  *
  * <p><b>Times.</b> On Linux jnr-posix's {@code struct stat} implements
  * {@link NanosecondFileStat}; {@code mtime}/{@code ctime} are then seconds × 10⁹ plus the
@@ -46,7 +48,6 @@ final class JnrFileOps implements FileOps {
     static final int LOCK_NB = 4;
 
     private static final Charset FFI_CHARSET = Charset.defaultCharset();
-    private static final Charset JNU_CHARSET = jnuCharset();
 
     private final POSIX posix;
     private final int createFlags;
@@ -404,43 +405,9 @@ final class JnrFileOps implements FileOps {
 
     /**
      * The path as the string handed to jnr-posix, after the checks described in the class
-     * comment.
+     * comment (see {@link NativePath}).
      */
     private static String nativePath(String op, Path path) throws ErrnoException {
-        if (path.getFileSystem() != FileSystems.getDefault()) {
-            throw new ErrnoException(op, path, null,
-                    new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(), "not a path of the default file system"),
-                    null);
-        }
-        String s = path.toString();
-        if (s.indexOf('\0') >= 0) {
-            throw new ErrnoException(op, path, null,
-                    new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(), "path contains a NUL character"), null);
-        }
-        if (FFI_CHARSET != JNU_CHARSET && !FFI_CHARSET.equals(JNU_CHARSET) && !isAscii(s)
-                && !Arrays.equals(s.getBytes(FFI_CHARSET), s.getBytes(JNU_CHARSET))) {
-            throw new ErrnoException(op, path, null, new Errno(Errno.EINVAL.name(), Errno.EINVAL.number(),
-                    "path would be encoded as " + FFI_CHARSET + " by jnr-ffi but as " + JNU_CHARSET + " by java.nio"),
-                    null);
-        }
-        return s;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Charset jnuCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name != null ? Charset.forName(name) : Charset.defaultCharset();
-        } catch (RuntimeException e) {
-            return Charset.defaultCharset();
-        }
+        return NativePath.text(op, path, null, FFI_CHARSET);
     }
 }

@@ -188,7 +188,8 @@ public abstract class CrashRules extends CrossProcessRules {
             b.send("quit");
         }
         assertTrue(held >= rounds * 9 / 10, "the stale lock was broken in only " + held + " of " + rounds + " rounds");
-        assertTrue(names(dir).stream().noneMatch(n -> n.endsWith(".stale")), "no moved-aside file left: " + names(dir));
+        assertTrue(names(dir).stream().noneMatch(n -> n.startsWith(".lock.") || n.startsWith(".lock-")),
+                "no temporary or moved-aside file left: " + names(dir));
     }
 
     /**

@@ -315,10 +315,13 @@ public abstract class ExclusionRules extends CrashRules {
         StringBuilder b = new StringBuilder();
         for (String n : names(dir)) {
             Path p = dir.resolve(n);
-            b.append(n).append(' ').append(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).append(':')
-                    .append(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS)).append(' ')
-                    .append(Integer.toOctalString((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)))
-                    .append("; ");
+            try {
+                java.util.Map<String, Object> a = Files.readAttributes(p, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+                b.append(n).append(' ').append(a.get("uid")).append(':').append(a.get("gid")).append(' ')
+                        .append(Integer.toOctalString((Integer) a.get("mode"))).append("; ");
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // a peer's lock file, removed since the listing (this text is built before the check)
+            }
         }
         return b.toString();
     }

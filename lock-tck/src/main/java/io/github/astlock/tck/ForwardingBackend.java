@@ -17,17 +17,36 @@ import java.util.Set;
  * operations. Extend it and override only the calls you want to observe or change, for
  * example to count calls, inject a failure or add tracing around an existing backend; an
  * override can call the {@code super} method to reach the wrapped backend.
+ *
+ * <p>Running as root, the core reaches the files of a locked folder through the folder's open
+ * descriptor ({@code /proc/self/fd/N/.lock}) when the backend's directory descriptor tells its
+ * path. So that overrides see the folder's own paths ({@code <folder>/.lock}), this wrapper
+ * hides that path by default; the core then checks the folder's path once instead. Wrap with
+ * {@code pinFolders} set to keep it.
  */
 public class ForwardingBackend implements LockBackendProvider, FileOps {
     private final LockBackendProvider delegate;
+    private final boolean pinFolders;
 
     /**
-     * Wraps a backend.
+     * Wraps a backend, hiding the path of directory descriptors (see the class comment).
      *
      * @param delegate the backend every call goes to
      */
     public ForwardingBackend(LockBackendProvider delegate) {
+        this(delegate, false);
+    }
+
+    /**
+     * Wraps a backend.
+     *
+     * @param delegate   the backend every call goes to
+     * @param pinFolders whether directory descriptors keep telling their path, so that a root
+     *                   run reaches a locked folder's files through it
+     */
+    public ForwardingBackend(LockBackendProvider delegate, boolean pinFolders) {
         this.delegate = delegate;
+        this.pinFolders = pinFolders;
     }
 
     /**
@@ -135,7 +154,13 @@ public class ForwardingBackend implements LockBackendProvider, FileOps {
 
     @Override
     public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
-        return delegateOps().openDirectoryForFlock(dir);
+        FlockFile opened = delegateOps().openDirectoryForFlock(dir);
+        return pinFolders ? opened : new ForwardingFlockFile(opened) {
+            @Override
+            public Optional<Path> descriptorPath() {
+                return Optional.empty();
+            }
+        };
     }
 
     @Override

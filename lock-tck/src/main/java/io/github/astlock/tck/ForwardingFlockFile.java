@@ -41,6 +41,11 @@ public class ForwardingFlockFile implements FlockFile {
     }
 
     @Override
+    public java.util.Optional<java.nio.file.Path> descriptorPath() {
+        return delegate.descriptorPath();
+    }
+
+    @Override
     public void close() throws ErrnoException {
         delegate.close();
     }
