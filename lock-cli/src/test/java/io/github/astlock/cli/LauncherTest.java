@@ -58,6 +58,8 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("ASTLOCK_JAR", jar.toString());
+        // the start-up cache of these runs (see LauncherCacheTest) stays out of the user's home
+        pb.environment().put("ASTLOCK_CACHE", jarDir.resolve("cache").toString());
         pb.environment().putAll(env);
         return pb.start();
     }
