@@ -270,8 +270,19 @@ class LauncherTest {
         // an archive recorded for another jar, renamed to look current: the JVM's own check refuses it
         runSeven(Map.of());
         Path archive = archives().get(0);
+        // another jar: the same classes and one more file, so its size differs
         Path other = jarDir.resolve("other.jar");
-        Files.copy(jar, other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
+                JarOutputStream out = new JarOutputStream(Files.newOutputStream(other), in.getManifest())) {
+            for (JarEntry e : java.util.Collections.list(in.entries())) {
+                if (!e.getName().equals("META-INF/MANIFEST.MF")) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    out.write(in.getInputStream(e).readAllBytes());
+                }
+            }
+            out.putNextEntry(new JarEntry("another-jar.txt"));
+            out.write("another jar".getBytes(StandardCharsets.UTF_8));
+        }
         Run made = run(Map.of("ASTLOCK_JAR", other.toString(), "ASTLOCK_CACHE", otherCache.toString()), "--version");
         assertEquals(0, made.status(), made.out());
         Path foreign;
