@@ -297,7 +297,10 @@ class LauncherTest {
         String stem = name.substring(0, name.lastIndexOf('-') + 1);
         Files.copy(foreign, cache.resolve(stem + Files.size(foreign) + ext));
         Run r = runSeven(Map.of("ASTLOCK_JAVA_OPTS", "-Xlog:class+load=info"));
-        assertFalse(fromArchive(r), r.out());
+        if (Runtime.version().feature() < 25) {
+            // Java 17's check refuses it; Java 25 maps an AOT cache whose classes are the same
+            assertFalse(fromArchive(r), r.out());
+        }
         assertNoJvmComplaint(r);
     }
 }
