@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +57,11 @@ import picocli.CommandLine.Spec;
             "other:run: COMMAND's own exit status"},
         footer = {"%nRun 'astlock COMMAND --help' for the options of a command; 'astlock demo' shows it all."})
 public final class AstlockCli implements Callable<Integer> {
+    /** The names of the commands, in the order of the usage text. */
+    private static final List<String> COMMANDS = List.of("run", "status", "break-stale", "vm", "demo", "backends", "help");
+    /** JNA's list of the system's library folders; when it is set, JNA does not search for them. */
+    private static final String JNA_LIBRARY_FOLDERS = "jna.platform.library.path";
+
     private final Io io;
 
     @Spec
@@ -88,12 +94,20 @@ public final class AstlockCli implements Callable<Integer> {
      * Runs {@code astlock} and exits the JVM with its status. Switches off the library's own
      * release-at-exit hook ({@value PathLocker#SHUTDOWN_HOOK_PROPERTY}), because JVM shutdown
      * hooks run in no defined order and {@code run} must stop its command before the lock is
-     * released; {@code astlock}'s own hook does both, in that order.
+     * released; {@code astlock}'s own hook does both, in that order. Also tells JNA not to
+     * search the system's library folders, which astlock does not need (unless
+     * {@code jna.platform.library.path} is set already).
      *
      * @param args the command line
      */
     public static void main(String[] args) {
         System.setProperty(PathLocker.SHUTDOWN_HOOK_PROPERTY, "false");
+        // JNA lists the system's library folders (it runs "ldconfig -p") before it loads its
+        // first library. The only library astlock binds through JNA is the C library, which is
+        // already part of the process, so that search is not needed.
+        if (System.getProperty(JNA_LIBRARY_FOLDERS) == null) {
+            System.setProperty(JNA_LIBRARY_FOLDERS, "");
+        }
         int status = new AstlockCli().execute(args);
         System.exit(status);
     }
@@ -106,14 +120,14 @@ public final class AstlockCli implements Callable<Integer> {
      */
     public int execute(String... args) {
         CommandLine cl = new CommandLine(this);
-        // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
-        cl.addSubcommand(new CommandLine(new RunCommand(io)).setStopAtPositional(true));
-        cl.addSubcommand(new StatusCommand(io));
-        cl.addSubcommand(new BreakStaleCommand(io));
-        cl.addSubcommand(VmCommand.commandLine(io));
-        cl.addSubcommand(new DemoCommand(io));
-        cl.addSubcommand(new BackendsCommand(io));
-        cl.addSubcommand(new CommandLine.HelpCommand());
+        // Building a command's model costs start-up time: when the command line names one
+        // command, only that one is built; otherwise (help, no or an unknown command) all are.
+        String named = commandNamed(args);
+        for (String name : COMMANDS) {
+            if (named == null || named.equals(name)) {
+                cl.addSubcommand(command(name));
+            }
+        }
         cl.setOut(io.out);
         cl.setErr(io.err);
         cl.setExpandAtFiles(false); // "@file" in a COMMAND's arguments must stay as it is
@@ -127,6 +141,42 @@ public final class AstlockCli implements Callable<Integer> {
             io.out.flush();
             io.err.flush();
         }
+    }
+
+    /**
+     * Builds one command by the name its {@code @Command} annotation gives it.
+     *
+     * @param name one of {@link #COMMANDS}
+     * @return the command object or its {@link CommandLine}
+     */
+    private Object command(String name) {
+        switch (name) {
+            // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
+            case "run": return new CommandLine(new RunCommand(io)).setStopAtPositional(true);
+            case "status": return new StatusCommand(io);
+            case "break-stale": return new BreakStaleCommand(io);
+            case "vm": return VmCommand.commandLine(io);
+            case "demo": return new DemoCommand(io);
+            case "backends": return new BackendsCommand(io);
+            case "help": return new CommandLine.HelpCommand();
+            default: throw new IllegalArgumentException(name);
+        }
+    }
+
+    /**
+     * The command a command line names, when that is certain: its first word that is not one of
+     * {@code astlock}'s own logging options, if that is a command other than {@code help}.
+     * {@code null} otherwise (an option such as {@code --help}, a mistyped command, none), and
+     * then every command is needed.
+     */
+    private static String commandNamed(String[] args) {
+        for (String a : args) {
+            if (a.equals("-v") || a.equals("--verbose") || a.equals("--debug")) {
+                continue;
+            }
+            return COMMANDS.contains(a) && !a.equals("help") ? a : null;
+        }
+        return null;
     }
 
     /** Without a command: show the usage and fail. */

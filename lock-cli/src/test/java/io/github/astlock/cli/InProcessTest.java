@@ -38,6 +38,23 @@ class InProcessTest {
     }
 
     @Test
+    void aCommandBuiltAloneBehavesAsAmongAllTheOthers() {
+        // "astlock run ..." builds only run's model; "astlock help run" builds every command
+        assertEquals(0, execute("help", "run"));
+        String amongAll = out.toString();
+        out.getBuffer().setLength(0);
+        assertEquals(0, execute("-v", "run", "--help"));
+        assertEquals(amongAll, out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, execute("--help"));
+        for (String command : List.of("run", "status", "break-stale", "demo", "backends", "help")) {
+            assertTrue(out.toString().contains("\n  " + command + " "), command + " missing from --help:\n" + out);
+        }
+        assertEquals(ExitCodes.USAGE, execute("rnu", dir.toString(), "--", "true"));
+        assertTrue(err.toString().contains("'rnu'"), err.toString());
+    }
+
+    @Test
     void usageErrorsExit64WithAMessage() {
         String d = dir.toString();
         List<String[]> bad = List.of(
