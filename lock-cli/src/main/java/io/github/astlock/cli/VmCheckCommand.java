@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,12 +49,7 @@ import picocli.CommandLine.Parameters;
             "    {\"folder\", \"stale\", \"status\"}, status as in 'astlock status --json'",
             "  ENTRY: {\"journal\", \"operation\", \"msgId\", \"outcome\", \"detail\"},",
             "    outcome COMPLETED, ROLLED_BACK, SKIPPED_LIVE or FAILED"})
-final class VmCheckCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
-
+final class VmCheckCommand extends VmVerb {
     @Option(names = "--repair", description = "finish or undo interrupted changes of astlock first")
     boolean repair;
 
@@ -64,16 +57,8 @@ final class VmCheckCommand implements Callable<Integer>, JsonOutput {
             description = "the mailboxes: 1234 or 1234@context (default: all)")
     List<Mailbox> mailboxes;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmCheckCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override

@@ -2,12 +2,9 @@ package io.github.astlock.cli;
 
 import io.github.astlock.voicemail.Folder;
 import io.github.astlock.voicemail.Mailbox;
-import io.github.astlock.voicemail.VoicemailException;
 import io.github.astlock.voicemail.VoicemailSpool;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,12 +16,7 @@ import picocli.CommandLine.Parameters;
             + " destination folder's lock. A failure for one message is reported and the others are still"
             + " copied.%n"},
         footer = {"%nJSON (--json): as for 'vm move', with \"operation\": \"copy\""})
-final class VmCopyCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
-
+final class VmCopyCommand extends VmVerb {
     @Parameters(index = "0", paramLabel = "MAILBOX", converter = VmSpoolOptions.MailboxConverter.class,
             description = "the source mailbox: 1234 or 1234@context")
     Mailbox mailbox;
@@ -47,16 +39,8 @@ final class VmCopyCommand implements Callable<Integer>, JsonOutput {
             + " spool nor in voicemail.conf")
     boolean create;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmCopyCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override
@@ -67,14 +51,7 @@ final class VmCopyCommand implements Callable<Integer>, JsonOutput {
         VmSpoolOptions.requireMailbox(spool, mailbox);
         VmSpoolOptions.requireKnownMailbox(spool, to, create);
         VmResults results = new VmResults(io, json, false);
-        for (String id : msgIds) {
-            try {
-                Folder exclude = mailbox.equals(to) ? into : null;
-                results.done(spool.copy(VmCommand.locate(spool, mailbox, id, source, exclude), to, into));
-            } catch (VoicemailException e) {
-                results.failed(id, e);
-            }
-        }
-        return results.finish();
+        Folder exclude = mailbox.equals(to) ? into : null;
+        return results.each(msgIds, id -> spool.copy(VmCommand.locate(spool, mailbox, id, source, exclude), to, into));
     }
 }

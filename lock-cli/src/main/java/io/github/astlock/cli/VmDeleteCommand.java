@@ -11,10 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,14 +37,9 @@ import picocli.CommandLine.Spec;
             "          or, when that message failed: {\"msgId\", \"error\", \"exitCode\"}",
             "  LOCATION: {\"mailbox\", \"folder\", \"index\"}",
             "  with --dry-run the results are what would be deleted; nothing is changed"})
-final class VmDeleteCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
+final class VmDeleteCommand extends VmVerb {
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
 
     @Option(names = "--older-than", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "delete every message left longer ago than this, for example 90d")
@@ -66,16 +59,8 @@ final class VmDeleteCommand implements Callable<Integer>, JsonOutput {
             description = "the messages' msg_id; with --older-than, at most one FOLDER")
     List<String> rest = List.of();
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmDeleteCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override
@@ -108,14 +93,7 @@ final class VmDeleteCommand implements Callable<Integer>, JsonOutput {
         VmSpoolOptions.requireMailbox(spool, mailbox);
         VmResults results = new VmResults(io, json, dryRun);
         if (olderThan == null) {
-            for (String id : args) {
-                try {
-                    results.done(spool.delete(VmCommand.locate(spool, mailbox, id, source, null)));
-                } catch (VoicemailException e) {
-                    results.failed(id, e);
-                }
-            }
-            return results.finish();
+            return results.each(args, id -> spool.delete(VmCommand.locate(spool, mailbox, id, source, null)));
         }
         long cutoff = Instant.now().minus(olderThan).getEpochSecond();
         for (Folder f : Folder.values()) {

@@ -15,11 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,14 +35,9 @@ import picocli.CommandLine.Spec;
         footer = {"%nJSON (--json): {\"dryRun\": false, \"results\": [RESULT]}",
             "  RESULT: {\"operation\": \"deliver\", \"msgId\", \"from\": null,",
             "           \"to\": {\"mailbox\", \"folder\", \"index\"}, \"notes\": [...]}"})
-final class VmDeliverCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
+final class VmDeliverCommand extends VmVerb {
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
 
     @Parameters(index = "0", paramLabel = "MAILBOX", converter = VmSpoolOptions.MailboxConverter.class,
             description = "the mailbox: 1234 or 1234@context")
@@ -111,16 +104,8 @@ final class VmDeliverCommand implements Callable<Integer>, JsonOutput {
             + " voicemail.conf")
     boolean create;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmDeliverCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override

@@ -8,9 +8,7 @@ import io.github.astlock.voicemail.VoicemailMessage;
 import io.github.astlock.voicemail.VoicemailSpool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,12 +27,7 @@ import picocli.CommandLine.Parameters;
             "  ANOMALY: {\"kind\", \"path\", \"mailbox\", \"folder\", \"index\", \"msgId\",",
             "            \"detail\"}",
             "  without FOLDER all twelve folders are listed, missing ones with count 0"})
-final class VmListCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
-
+final class VmListCommand extends VmVerb {
     @Parameters(index = "0", paramLabel = "MAILBOX", converter = VmSpoolOptions.MailboxConverter.class,
             description = "the mailbox: 1234 or 1234@context")
     Mailbox mailbox;
@@ -42,16 +35,8 @@ final class VmListCommand implements Callable<Integer>, JsonOutput {
     @Parameters(index = "1", arity = "0..1", paramLabel = "FOLDER", description = "INBOX, Old, Work, Family, Friends, Cust1..Cust5, Deleted or Urgent (any letter case)")
     String folder;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmListCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override

@@ -2,12 +2,9 @@ package io.github.astlock.cli;
 
 import io.github.astlock.voicemail.Folder;
 import io.github.astlock.voicemail.Mailbox;
-import io.github.astlock.voicemail.VoicemailException;
 import io.github.astlock.voicemail.VoicemailSpool;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,12 +20,7 @@ import picocli.CommandLine.Parameters;
             "           \"notes\": [...]}",
             "          or, when that message failed: {\"msgId\", \"error\", \"exitCode\"}",
             "  LOCATION: {\"mailbox\", \"folder\", \"index\"}"})
-final class VmMoveCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
-
+final class VmMoveCommand extends VmVerb {
     @Parameters(index = "0", paramLabel = "MAILBOX", converter = VmSpoolOptions.MailboxConverter.class,
             description = "the mailbox: 1234 or 1234@context")
     Mailbox mailbox;
@@ -42,16 +34,8 @@ final class VmMoveCommand implements Callable<Integer>, JsonOutput {
     @Option(names = "--from", paramLabel = "FOLDER", description = "the folder the messages are in (default: the one folder holding each id)")
     String from;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmMoveCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override
@@ -61,13 +45,6 @@ final class VmMoveCommand implements Callable<Integer>, JsonOutput {
         VoicemailSpool spool = spoolOptions.open(io, true);
         VmSpoolOptions.requireMailbox(spool, mailbox);
         VmResults results = new VmResults(io, json, false);
-        for (String id : msgIds) {
-            try {
-                results.done(spool.move(VmCommand.locate(spool, mailbox, id, source, into), into));
-            } catch (VoicemailException e) {
-                results.failed(id, e);
-            }
-        }
-        return results.finish();
+        return results.each(msgIds, id -> spool.move(VmCommand.locate(spool, mailbox, id, source, into), into));
     }
 }

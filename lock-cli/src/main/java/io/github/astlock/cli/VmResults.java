@@ -1,6 +1,8 @@
 package io.github.astlock.cli;
 
 import io.github.astlock.voicemail.OperationResult;
+import io.github.astlock.voicemail.VoicemailException;
+import java.util.List;
 
 /**
  * The outcome of a {@code vm} command that changes messages, one message at a time: each change
@@ -40,6 +42,37 @@ final class VmResults {
         if (json) {
             VmReport.writeError(out, msgId, message, code);
         }
+    }
+
+    /** One change, to one message named by its id. */
+    @FunctionalInterface
+    interface Change {
+        /**
+         * Makes the change.
+         *
+         * @param msgId the message's id
+         * @return what was done
+         * @throws VoicemailException when the change fails
+         */
+        OperationResult apply(String msgId) throws VoicemailException;
+    }
+
+    /**
+     * Makes {@code change} to each message in turn; a failure is reported and the others go on.
+     *
+     * @param msgIds the messages' ids
+     * @param change the change
+     * @return the exit status
+     */
+    int each(List<String> msgIds, Change change) {
+        for (String id : msgIds) {
+            try {
+                done(change.apply(id));
+            } catch (VoicemailException e) {
+                failed(id, e);
+            }
+        }
+        return finish();
     }
 
     /**

@@ -9,9 +9,7 @@ import io.github.astlock.voicemail.VoicemailSpool;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,12 +22,7 @@ import picocli.CommandLine.Parameters;
         footer = {"%nJSON (--json): {\"mailbox\", \"msgId\", \"messages\": [MESSAGE...]}",
             "  MESSAGE as in 'vm list', plus \"metadata\": {KEY: VALUE, ...} (every key",
             "  of the .txt, in file order) and \"warnings\": [...]"})
-final class VmShowCommand implements Callable<Integer>, JsonOutput {
-    private final Io io;
-
-    @Option(names = "--json", description = "print JSON instead of text")
-    boolean json;
-
+final class VmShowCommand extends VmVerb {
     @Option(names = "--folder", paramLabel = "FOLDER", description = "look only in this folder")
     String folder;
 
@@ -40,16 +33,8 @@ final class VmShowCommand implements Callable<Integer>, JsonOutput {
     @Parameters(index = "1", paramLabel = "MSG_ID", description = "the message's msg_id")
     String msgId;
 
-    @Mixin
-    VmSpoolOptions spoolOptions;
-
     VmShowCommand(Io io) {
-        this.io = io;
-    }
-
-    @Override
-    public boolean json() {
-        return json;
+        super(io);
     }
 
     @Override
