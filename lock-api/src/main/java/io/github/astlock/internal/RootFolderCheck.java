@@ -117,7 +117,10 @@ public final class RootFolderCheck {
 
     /**
      * Checks that the directory opened as {@code folder} is the one {@link #resolveTrusted} leads
-     * to now.
+     * to now. When the kernel names the opened directory by exactly the folder's own (normalized)
+     * path, every component of that path is a real directory leading to it, so no link can have
+     * been followed and the walk of {@link #resolveTrusted} (one {@code lstat} per component) is
+     * skipped: it would return the same path.
      *
      * @param ops            the backend primitives
      * @param folder         the folder's path as given
@@ -127,7 +130,6 @@ public final class RootFolderCheck {
      *     was replaced while it was being opened
      */
     static void verifyOpened(FileOps ops, Path folder, Path descriptorPath, LockMode mode) throws LockException {
-        Path expected = resolveTrusted(ops, folder, mode);
         Path opened;
         try {
             opened = Files.readSymbolicLink(descriptorPath);
@@ -135,6 +137,10 @@ public final class RootFolderCheck {
             throw new LockPathException(folder, mode, "cannot tell which directory was opened (" + descriptorPath
                     + "): " + e, Errno.fromException(e), e);
         }
+        if (opened.equals(folder) && folder.equals(folder.normalize())) {
+            return;
+        }
+        Path expected = resolveTrusted(ops, folder, mode);
         if (!opened.equals(expected)) {
             throw new LockPathException(folder, mode, "the folder was replaced while it was opened: the directory "
                     + "opened is " + opened + ", but the name now leads to " + expected
