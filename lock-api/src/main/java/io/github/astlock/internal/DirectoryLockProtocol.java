@@ -82,6 +82,21 @@ public final class DirectoryLockProtocol implements LockProtocol {
     }
 
     /**
+     * {@link #opsFor} for a locked directory; when the kernel already named it by the folder's
+     * path after it was locked (see {@link LockedDirectory#namedByKernel()}), that check is not
+     * made again.
+     */
+    private FileOps opsFor(Path dir, LockedDirectory locked) throws LockException {
+        if (locked.namedByKernel()) {
+            Optional<Path> fd = locked.guard().descriptorPath();
+            if (fd.isPresent()) {
+                return new FolderBoundOps(ops, dir, fd.get());
+            }
+        }
+        return opsFor(dir, locked.guard());
+    }
+
+    /**
      * As root: checks the opened directory and returns primitives bound to its descriptor, or,
      * when the backend does not tell the descriptor's path, checks the folder's path once and
      * returns the backend's own.
@@ -112,7 +127,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
         FlockFile guard = locked.guard();
         Held held;
         try {
-            FileOps bound = opsFor(dir, guard);
+            FileOps bound = opsFor(dir, locked);
             LockProtocol in = bound == ops ? inner : innerOn.apply(bound);
             backoff.reset();
             held = in.acquire(dir, locked.status(), deadline, backoff);
@@ -156,9 +171,10 @@ public final class DirectoryLockProtocol implements LockProtocol {
      */
     public <T> T whileLocked(Path dir, long deadline, Backoff backoff, Action<T> action)
             throws LockException, InterruptedException {
-        FlockFile guard = lockDirectory(dir, deadline, backoff).guard();
+        LockedDirectory locked = lockDirectory(dir, deadline, backoff);
+        FlockFile guard = locked.guard();
         try {
-            return action.run(opsFor(dir, guard));
+            return action.run(opsFor(dir, locked));
         } finally {
             closeQuietly(guard);
         }
@@ -210,8 +226,13 @@ public final class DirectoryLockProtocol implements LockProtocol {
         T run(FileOps ops) throws LockException;
     }
 
-    /** A locked directory descriptor and the directory's status, read from that descriptor. */
-    private record LockedDirectory(FlockFile guard, FileStat status) {
+    /**
+     * A locked directory descriptor and the directory's status, read from that descriptor.
+     *
+     * @param namedByKernel whether, running as root, the kernel named the locked directory by the
+     *                      folder's own path after it was locked ({@link RootFolderCheck#namedByKernel})
+     */
+    private record LockedDirectory(FlockFile guard, FileStat status, boolean namedByKernel) {
     }
 
     private LockedDirectory lockDirectory(Path dir, long deadline, Backoff backoff)
@@ -232,7 +253,7 @@ public final class DirectoryLockProtocol implements LockProtocol {
                         keep = true; // the descriptor belongs to the hand-off now
                         FlockFile locked = waitInKernel(dir, guard, opened, deadline, backoff);
                         if (locked != null) {
-                            return new LockedDirectory(locked, opened);
+                            return new LockedDirectory(locked, opened, false);
                         }
                         replaced = true;
                         break;
@@ -245,9 +266,15 @@ public final class DirectoryLockProtocol implements LockProtocol {
                         break;
                     }
                 }
-                if (!keep && !replaced && stillNamed(dir, opened)) {
-                    keep = true;
-                    return new LockedDirectory(guard, opened);
+                if (!keep && !replaced) {
+                    // As root, one readlink(2) proves both that the name still leads to the
+                    // locked directory and that no symbolic link was followed to it; the stat of
+                    // the name is made only when it does not.
+                    boolean named = namedByKernel(dir, guard);
+                    if (named || stillNamed(dir, opened)) {
+                        keep = true;
+                        return new LockedDirectory(guard, opened, named);
+                    }
                 }
                 if (keep && !kernelWait) {
                     continue; // the backend cannot wait in flock: poll from now on
@@ -308,6 +335,23 @@ public final class DirectoryLockProtocol implements LockProtocol {
         } finally {
             wait.leave();
         }
+    }
+
+    /**
+     * Running as root, whether the kernel names the directory open as {@code guard} by the
+     * folder's own path (see {@link RootFolderCheck#namedByKernel}): then the folder's name
+     * leads to it now, which is what {@link #stillNamed} would find with a {@code stat}, and no
+     * symbolic link was followed to it, which is what the check before binding the folder to
+     * its descriptor would find with the same {@code readlink}. Always {@code false} for other
+     * users (they check the name with a {@code stat}, and follow links as Asterisk does) and for
+     * a backend that does not tell a descriptor's path.
+     */
+    private static boolean namedByKernel(Path dir, FlockFile guard) {
+        if (!Ownership.isRoot()) {
+            return false;
+        }
+        Optional<Path> fd = guard.descriptorPath();
+        return fd.isPresent() && RootFolderCheck.namedByKernel(dir, fd.get());
     }
 
     /**

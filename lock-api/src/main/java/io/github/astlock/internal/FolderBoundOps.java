@@ -1,6 +1,7 @@
 package io.github.astlock.internal;
 
 import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileContent;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FlockFile;
@@ -99,6 +100,15 @@ final class FolderBoundOps implements FileOps {
     public byte[] read(Path path, int maxBytes) throws ErrnoException {
         try {
             return ops.read(bound(path), maxBytes);
+        } catch (ErrnoException e) {
+            throw named(e, path, null);
+        }
+    }
+
+    @Override
+    public FileContent readWithStatus(Path path, int maxBytes) throws ErrnoException {
+        try {
+            return ops.readWithStatus(bound(path), maxBytes);
         } catch (ErrnoException e) {
             throw named(e, path, null);
         }

@@ -7,7 +7,9 @@ import io.github.astlock.LockMode;
 import io.github.astlock.LockOwner;
 import io.github.astlock.LockTimeoutException;
 import io.github.astlock.StalePolicy;
+import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileContent;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
@@ -121,8 +123,9 @@ public final class LockfileProtocol implements LockProtocol {
         Path lock = dir.resolve(LockMode.LOCKFILE.lockFileName());
         Path temp = dir.resolve(newTempName());
         LockOwner owner = LockOwner.forThisProcess();
+        byte[] record = owner.toBytes();
         try {
-            ops.createExclusive(temp, Ownership.permissions(permissions), owner.toBytes());
+            ops.createExclusive(temp, Ownership.permissions(permissions), record);
         } catch (ErrnoException e) {
             if (e.getCause() instanceof java.nio.channels.ClosedByInterruptException) {
                 removeIfPresent(temp);
@@ -152,7 +155,7 @@ public final class LockfileProtocol implements LockProtocol {
                 }
                 if (linked) {
                     sweepLeftovers(dir);
-                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner);
+                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner, record);
                 }
                 if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
                     continue;
@@ -407,10 +410,26 @@ public final class LockfileProtocol implements LockProtocol {
 
         private final HeldInode held;
         private final LockOwner owner;
+        /** The owner record exactly as written into the lock file. */
+        private final byte[] record;
 
-        HeldLockfile(HeldInode held, LockOwner owner) {
+        HeldLockfile(HeldInode held, LockOwner owner, byte[] record) {
             this.held = held;
             this.owner = owner;
+            this.record = record;
+        }
+
+        /**
+         * Whether a lock file's content carries our owner token. Content equal to the record we
+         * wrote carries it by construction, so the record is parsed (its start time is a date to
+         * decode: the most expensive step of a release in Java) only when the content differs.
+         */
+        private boolean carriesOurToken(byte[] content) {
+            if (java.util.Arrays.equals(content, record)) {
+                return true;
+            }
+            Optional<LockOwner> parsed = LockOwner.parse(content);
+            return parsed.isPresent() && parsed.get().token().equals(owner.token());
         }
 
         @Override
@@ -441,16 +460,16 @@ public final class LockfileProtocol implements LockProtocol {
         private void checkToken(String verb) throws LockException {
             String gone = GONE;
             // The same inode number may have been reused for a stranger's file: our token decides.
-            Optional<LockOwner> record;
+            byte[] content;
             try {
-                record = LockOwner.parse(held.ops.read(held.lock, 4096));
+                content = held.ops.read(held.lock, 4096);
             } catch (ErrnoException e) {
                 if (e.errno().is(io.github.astlock.spi.Errno.ENOENT)) {
                     throw held.lost(verb, held.lock + " " + gone);
                 }
                 throw held.failure(e);
             }
-            if (record.isEmpty() || !record.get().token().equals(owner.token())) {
+            if (!carriesOurToken(content)) {
                 throw held.lost(verb, held.lock + " was removed and re-created by someone else (same inode number "
                         + held.ours.identity() + ", but not our owner record)");
             }
@@ -462,7 +481,11 @@ public final class LockfileProtocol implements LockProtocol {
          * (with {@code link(2)}, which never replaces a newer {@code .lock}), and the lock is
          * reported lost. So a {@code .lock} that changed hands between the check and the removal
          * is never deleted. Before the move, {@code .lock} is only looked at (one {@code lstat}),
-         * unless it looks changed; see {@link #checkBeforeRelease()}.
+         * unless it looks changed; see {@link #checkBeforeRelease()}. After the move, the moved
+         * file is read once through a descriptor ({@link FileOps#readWithStatus}): the status of
+         * that descriptor proves the inode and the bytes read from it prove the token, so no
+         * separate {@code lstat} of the moved name is made (backends without descriptors still
+         * make one). Content equal to the record we wrote proves the token without parsing it.
          */
         @Override
         public void release() throws LockException {
@@ -481,18 +504,29 @@ public final class LockfileProtocol implements LockProtocol {
             }
             String why;
             try {
-                Optional<FileStat> moved = ops.lstat(aside);
-                if (moved.isEmpty()) {
-                    throw held.lost("unlock", held.lock + " was removed by someone else while we released it");
-                }
-                if (!moved.get().sameInode(held.ours)) {
-                    why = held.lock + " was replaced by inode " + moved.get().identity() + " just before we removed it";
-                } else {
-                    Optional<LockOwner> record = LockOwner.parse(ops.read(aside, 4096));
-                    if (record.isPresent() && record.get().token().equals(owner.token())) {
-                        ops.unlink(aside);
-                        return;
+                // One read through a descriptor gives both proofs: the status of what was read
+                // (its inode) and its content (our token). A name that is no regular file now is
+                // refused by the read (ELOOP, EISDIR, ENXIO) and, like another inode, is put back.
+                FileContent moved;
+                try {
+                    moved = ops.readWithStatus(aside, 4096);
+                } catch (ErrnoException e) {
+                    if (e.errno().is(Errno.ENOENT)) {
+                        throw held.lost("unlock", held.lock + " was removed by someone else while we released it");
                     }
+                    if (!e.errno().is(Errno.ELOOP) && !e.errno().is(Errno.EISDIR) && !e.errno().is(Errno.ENXIO)) {
+                        throw e;
+                    }
+                    moved = null;
+                }
+                if (moved == null) {
+                    why = held.lock + " was replaced by something that is not a regular file just before we removed it";
+                } else if (!moved.status().sameInode(held.ours)) {
+                    why = held.lock + " was replaced by inode " + moved.status().identity() + " just before we removed it";
+                } else if (carriesOurToken(moved.bytes())) {
+                    ops.unlink(aside);
+                    return;
+                } else {
                     why = held.lock + " was re-created by someone else just before we removed it (same inode number "
                             + held.ours.identity() + ", but not our owner record)";
                 }

@@ -116,6 +116,32 @@ public final class RootFolderCheck {
     }
 
     /**
+     * Whether the kernel names the directory open as {@code descriptorPath} by exactly the
+     * folder's own, normalized path right now: one {@code readlink(2)}. The kernel builds that
+     * name from the directory entries that lead to the opened directory, so when it is the
+     * folder's path, each component of the path is a real directory on the way to it: no
+     * symbolic link can have been followed, and looking the folder up now leads to that same
+     * directory (a file system mounted over one of them later, which only root can do, aside).
+     * A directory that was moved, replaced or removed is named otherwise ({@code (deleted)}
+     * is appended to a removed one's name).
+     *
+     * @param folder         the folder's path as given
+     * @param descriptorPath the open directory's {@code /proc/self/fd/N}
+     * @return {@code true} when proven; {@code false} when not proven (other name, or the
+     *     link cannot be read), which {@link #verifyOpened} then decides
+     */
+    static boolean namedByKernel(Path folder, Path descriptorPath) {
+        if (!folder.equals(folder.normalize())) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(descriptorPath).equals(folder);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Checks that the directory opened as {@code folder} is the one {@link #resolveTrusted} leads
      * to now. When the kernel names the opened directory by exactly the folder's own (normalized)
      * path, every component of that path is a real directory leading to it, so no link can have

@@ -43,7 +43,7 @@ public abstract class DescriptorFlockFile implements FlockFile {
      */
     @Override
     public final synchronized java.util.Optional<Path> descriptorPath() {
-        return closed ? java.util.Optional.empty() : java.util.Optional.of(Path.of("/proc/self/fd/" + fd));
+        return closed ? java.util.Optional.empty() : java.util.Optional.of(Path.of(AtPath.DESCRIPTOR_PREFIX + fd));
     }
 
     /**

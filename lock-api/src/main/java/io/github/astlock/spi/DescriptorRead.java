@@ -72,6 +72,20 @@ public final class DescriptorRead {
      *                        when the file is anything else but a regular file
      */
     public static byte[] read(Path path, int maxBytes, Calls calls) throws ErrnoException {
+        return readWithStatus(path, maxBytes, calls).bytes();
+    }
+
+    /**
+     * Reads as {@link #read(Path, int, Calls)} and returns the status of the descriptor read
+     * from with the bytes: a {@link FileOps#readWithStatus(Path, int)} in one look at the name.
+     *
+     * @param path     the file
+     * @param maxBytes the most bytes to return
+     * @param calls    the backend's system calls
+     * @return the file's status and the bytes read
+     * @throws ErrnoException as {@link #read(Path, int, Calls)}
+     */
+    public static FileContent readWithStatus(Path path, int maxBytes, Calls calls) throws ErrnoException {
         int fd = calls.open(path);
         try {
             FileStat st = calls.fstat(fd, path);
@@ -99,7 +113,7 @@ public final class DescriptorRead {
                 }
                 done += (int) n;
             }
-            return Arrays.copyOf(buf, done);
+            return new FileContent(st, Arrays.copyOf(buf, done));
         } finally {
             calls.close(fd, path);
         }

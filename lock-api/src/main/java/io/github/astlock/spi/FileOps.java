@@ -96,6 +96,26 @@ public interface FileOps {
     }
 
     /**
+     * Reads like {@link #read(Path, int)} and tells the status of the file read. The core uses it
+     * when it must prove that what it read is the inode it holds (releasing a lock file). The
+     * default looks at the name with {@link #lstat(Path)} first and then reads it, two looks at
+     * a name that may be replaced in between; a backend that reads through a descriptor returns
+     * the status of that descriptor, which is one look and one system call less.
+     *
+     * @param path     the file
+     * @param maxBytes the most bytes to return
+     * @return the status and the bytes read
+     * @throws ErrnoException as {@link #read(Path, int)}; {@code ENOENT} when nothing has the name
+     */
+    default FileContent readWithStatus(Path path, int maxBytes) throws ErrnoException {
+        Optional<FileStat> st = lstat(path);
+        if (st.isEmpty()) {
+            throw new ErrnoException("lstat", path, Errno.ENOENT);
+        }
+        return new FileContent(st.get(), read(path, maxBytes));
+    }
+
+    /**
      * The names in a directory ({@code readdir(3)} without {@code .} and {@code ..}). The core
      * uses it to find leftover temporary files. The default uses java.nio.
      *

@@ -1,9 +1,11 @@
 package io.github.astlock.jna;
 
 import com.sun.jna.Native;
+import io.github.astlock.spi.AtPath;
 import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileContent;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FlockFile;
@@ -55,8 +57,8 @@ final class JnaFileOps implements FileOps {
     @Override
     public void createExclusive(Path path, int permissions, byte[] content) throws ErrnoException {
         Objects.requireNonNull(content, "content");
-        String p = cPath("open", path, null);
-        int fd = libc.open(p, createFlags, permissions & 07777);
+        AtPath p = at("open", path, null);
+        int fd = libc.openat(p.dirfd(), p.name(), createFlags, permissions & 07777);
         if (fd < 0) {
             throw failure("open", path, null);
         }
@@ -66,9 +68,9 @@ final class JnaFileOps implements FileOps {
             // Remove what we created, but only if the name still is our inode.
             FileStat created = statOrNull(fd, "", LinuxAbi.AT_EMPTY_PATH);
             libc.close(fd);
-            FileStat named = statOrNull(LinuxAbi.AT_FDCWD, p, LinuxAbi.AT_SYMLINK_NOFOLLOW);
+            FileStat named = statOrNull(p.dirfd(), p.name(), LinuxAbi.AT_SYMLINK_NOFOLLOW);
             if (created != null && created.sameInode(named)) {
-                libc.unlink(p);
+                libc.unlinkat(p.dirfd(), p.name(), 0);
             }
             throw e;
         }
@@ -76,7 +78,7 @@ final class JnaFileOps implements FileOps {
             // On Linux the descriptor is gone anyway; a failed close (EIO on NFS) means the
             // content may not have been stored, so the file is not a valid result.
             ErrnoException e = failure("close", path, null);
-            libc.unlink(p);
+            libc.unlinkat(p.dirfd(), p.name(), 0);
             throw e;
         }
     }
@@ -104,9 +106,10 @@ final class JnaFileOps implements FileOps {
 
     @Override
     public boolean link(Path existing, Path newName) throws ErrnoException {
-        String from = cPath("link", existing, newName);
-        String to = cPath("link", newName, existing);
-        if (libc.link(from, to) == 0) {
+        AtPath from = at("link", existing, newName);
+        AtPath to = at("link", newName, existing);
+        // flags 0: like link(2) on Linux, a symbolic link named existing is linked, not followed
+        if (libc.linkat(from.dirfd(), from.name(), to.dirfd(), to.name(), 0) == 0) {
             return true;
         }
         int errno = Native.getLastError();
@@ -119,16 +122,17 @@ final class JnaFileOps implements FileOps {
     @Override
     public void unlink(Path path) throws ErrnoException {
         // unlink(2) itself refuses a directory on Linux (EISDIR), so no check is needed.
-        if (libc.unlink(cPath("unlink", path, null)) != 0) {
+        AtPath p = at("unlink", path, null);
+        if (libc.unlinkat(p.dirfd(), p.name(), 0) != 0) {
             throw failure("unlink", path, null);
         }
     }
 
     @Override
     public void rename(Path from, Path to) throws ErrnoException {
-        String f = cPath("rename", from, to);
-        String t = cPath("rename", to, from);
-        if (libc.rename(f, t) != 0) {
+        AtPath f = at("rename", from, to);
+        AtPath t = at("rename", to, from);
+        if (libc.renameat(f.dirfd(), f.name(), t.dirfd(), t.name()) != 0) {
             throw failure("rename", from, to);
         }
     }
@@ -145,7 +149,8 @@ final class JnaFileOps implements FileOps {
 
     private Optional<FileStat> stat(String op, Path path, int flags) throws ErrnoException {
         byte[] buf = new byte[Statx.SIZE];
-        if (libc.statx(LinuxAbi.AT_FDCWD, cPath(op, path, null), flags, LinuxAbi.STATX_BASIC_STATS, buf) != 0) {
+        AtPath p = at(op, path, null);
+        if (libc.statx(p.dirfd(), p.name(), flags, LinuxAbi.STATX_BASIC_STATS, buf) != 0) {
             int errno = Native.getLastError();
             if (errno == Errno.ENOENT.number()) {
                 return Optional.empty();
@@ -179,7 +184,8 @@ final class JnaFileOps implements FileOps {
 
     @Override
     public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
-        int fd = libc.open(cPath("open", path, null), flockFlags, permissions & 07777);
+        AtPath p = at("open", path, null);
+        int fd = libc.openat(p.dirfd(), p.name(), flockFlags, permissions & 07777);
         if (fd < 0) {
             throw failure("open", path, null);
         }
@@ -188,7 +194,8 @@ final class JnaFileOps implements FileOps {
 
     @Override
     public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
-        int fd = libc.open(cPath("open", dir, null), abi.directoryFlags(), 0);
+        AtPath p = at("open", dir, null);
+        int fd = libc.openat(p.dirfd(), p.name(), abi.directoryFlags(), 0);
         if (fd < 0) {
             throw failure("open", dir, null);
         }
@@ -197,10 +204,20 @@ final class JnaFileOps implements FileOps {
 
     @Override
     public byte[] read(Path path, int maxBytes) throws ErrnoException {
-        return DescriptorRead.read(path, maxBytes, new DescriptorRead.Calls() {
+        return DescriptorRead.read(path, maxBytes, readCalls);
+    }
+
+    @Override
+    public FileContent readWithStatus(Path path, int maxBytes) throws ErrnoException {
+        return DescriptorRead.readWithStatus(path, maxBytes, readCalls);
+    }
+
+    /** The system calls of {@link #read}, for {@link DescriptorRead}. */
+    private final DescriptorRead.Calls readCalls = new DescriptorRead.Calls() {
             @Override
             public int open(Path p) throws ErrnoException {
-                int fd = libc.open(cPath("open", p, null), abi.readFlags(), 0);
+                AtPath a = at("open", p, null);
+                int fd = libc.openat(a.dirfd(), a.name(), abi.readFlags(), 0);
                 if (fd < 0) {
                     throw failure("open", p, null);
                 }
@@ -229,8 +246,7 @@ final class JnaFileOps implements FileOps {
             public void close(int fd, Path p) {
                 libc.close(fd);
             }
-        });
-    }
+        };
 
     /**
      * {@code flock(fd, LOCK_EX|LOCK_NB)}.
@@ -292,6 +308,14 @@ final class JnaFileOps implements FileOps {
      */
     private static String cPath(String op, Path path, Path other) throws ErrnoException {
         return NativePath.text(op, path, other, BINDING_CHARSET);
+    }
+
+    /**
+     * The path as {@link #cPath} gives it, split for an {@code *at} call: a name under a locked
+     * folder's descriptor path is looked up from that descriptor, see {@link AtPath}.
+     */
+    private static AtPath at(String op, Path path, Path other) throws ErrnoException {
+        return AtPath.of(cPath(op, path, other));
     }
 
     private static java.nio.charset.Charset bindingCharset() {

@@ -1,35 +1,28 @@
 package io.github.astlock.jna;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 
 /**
- * The C library through JNA. Fixed-argument functions use JNA's <em>direct mapping</em>
- * ({@code static native} methods registered with {@link Native#register(Class, NativeLibrary)}),
- * which costs about a third of an interface-mapped call. {@code open(2)} is variadic, which
- * direct mapping cannot express, so it alone goes through an interface-mapped proxy declared
- * with a trailing {@code Object...}: JNA then uses the variadic calling convention.
+ * The C library through JNA's <em>direct mapping</em> ({@code static native} methods registered
+ * with {@link Native#register(Class, NativeLibrary)}), which costs about a third of an
+ * interface-mapped call.
  *
- * <p>Both mappings record {@code errno} after every call, for {@link Native#getLastError()}.
- * Create it only after checking that the library exports every function: registering a
- * missing one throws {@link UnsatisfiedLinkError}.
+ * <p>{@code openat(2)} is declared variadic in C ({@code int openat(int, const char *, int, ...)}),
+ * which direct mapping cannot express; it is bound here with its mode as a fourth fixed
+ * {@code int}. That passes the mode exactly as a variadic call would on every architecture this
+ * backend supports ({@link LinuxAbi}): on x86-64, AArch64 and RISC-V 64 an integer argument after
+ * the named ones travels in the next integer register whether the callee is variadic or not (on
+ * x86-64 a variadic callee also reads {@code %al}, the number of vector registers used, which the
+ * call sets to zero for integer arguments), and the C library reads the mode only when the flags
+ * create a file. An interface-mapped variadic call instead went through JNA's reflective
+ * proxy on each of the three opens of a lock and release.
+ *
+ * <p>Every call records {@code errno}, for {@link Native#getLastError()}. Create it only after
+ * checking that the library exports every function: registering a missing one throws
+ * {@link UnsatisfiedLinkError}.
  */
 final class JnaLibC implements LibC {
-
-    /** The interface mapping of the one variadic function. */
-    interface Variadic extends Library {
-        /**
-         * {@code int open(const char *path, int flags, ...)}.
-         *
-         * @param path  the path
-         * @param flags the {@code O_*} flags
-         * @param mode  the permission bits, one {@link Integer}
-         * @return the descriptor, or {@code -1}
-         */
-        int open(String path, int flags, Object... mode);
-    }
 
     /**
      * The direct mappings: each {@code static native} method is bound to the C function of the
@@ -53,6 +46,9 @@ final class JnaLibC implements LibC {
             }
         }
 
+        /** @see LibC#openat(int, String, int, int) */
+        static native int openat(int dirfd, String path, int flags, int mode);
+
         /** @see LibC#close(int) */
         static native int close(int fd);
 
@@ -61,14 +57,14 @@ final class JnaLibC implements LibC {
 
         static native long read(int fd, byte[] buf, long count);
 
-        /** @see LibC#link(String, String) */
-        static native int link(String existing, String newName);
+        /** @see LibC#linkat(int, String, int, String, int) */
+        static native int linkat(int existingDir, String existing, int newDir, String newName, int flags);
 
-        /** @see LibC#unlink(String) */
-        static native int unlink(String path);
+        /** @see LibC#unlinkat(int, String, int) */
+        static native int unlinkat(int dirfd, String path, int flags);
 
-        /** @see LibC#rename(String, String) */
-        static native int rename(String from, String to);
+        /** @see LibC#renameat(int, String, int, String) */
+        static native int renameat(int fromDir, String from, int toDir, String to);
 
         /** @see LibC#statx(int, String, int, int, byte[]) */
         static native int statx(int dirfd, String path, int flags, int mask, byte[] buf);
@@ -77,8 +73,6 @@ final class JnaLibC implements LibC {
         static native int flock(int fd, int operation);
     }
 
-    private final Variadic variadic;
-
     /**
      * Binds the functions of a library; registers the direct mappings on first use.
      *
@@ -86,12 +80,11 @@ final class JnaLibC implements LibC {
      */
     JnaLibC(NativeLibrary c) {
         Direct.register(c);
-        this.variadic = Native.load(Platform.C_LIBRARY_NAME, Variadic.class);
     }
 
     @Override
-    public int open(String path, int flags, int mode) {
-        return variadic.open(path, flags, mode);
+    public int openat(int dirfd, String path, int flags, int mode) {
+        return Direct.openat(dirfd, path, flags, mode);
     }
 
     @Override
@@ -110,18 +103,18 @@ final class JnaLibC implements LibC {
     }
 
     @Override
-    public int link(String existing, String newName) {
-        return Direct.link(existing, newName);
+    public int linkat(int existingDir, String existing, int newDir, String newName, int flags) {
+        return Direct.linkat(existingDir, existing, newDir, newName, flags);
     }
 
     @Override
-    public int unlink(String path) {
-        return Direct.unlink(path);
+    public int unlinkat(int dirfd, String path, int flags) {
+        return Direct.unlinkat(dirfd, path, flags);
     }
 
     @Override
-    public int rename(String from, String to) {
-        return Direct.rename(from, to);
+    public int renameat(int fromDir, String from, int toDir, String to) {
+        return Direct.renameat(fromDir, from, toDir, to);
     }
 
     @Override

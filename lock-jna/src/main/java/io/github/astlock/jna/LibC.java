@@ -17,14 +17,15 @@ package io.github.astlock.jna;
 interface LibC {
 
     /**
-     * {@code int open(const char *path, int flags, mode_t mode)}.
+     * {@code int openat(int dirfd, const char *path, int flags, mode_t mode)}.
      *
+     * @param dirfd the directory {@code path} is looked up from, or {@code AT_FDCWD}
      * @param path  the path
      * @param flags the {@code O_*} flags
      * @param mode  the permission bits of a created file
      * @return the descriptor, or {@code -1}
      */
-    int open(String path, int flags, int mode);
+    int openat(int dirfd, String path, int flags, int mode);
 
     /**
      * {@code int close(int fd)}. On Linux the descriptor is released even when it fails.
@@ -45,30 +46,37 @@ interface LibC {
     long write(int fd, byte[] buf, long count);
 
     /**
-     * {@code int link(const char *existing, const char *newName)}.
+     * {@code int linkat(int olddirfd, const char *existing, int newdirfd, const char *newName, int flags)}.
      *
-     * @param existing the existing name
-     * @param newName  the new name
+     * @param existingDir the directory {@code existing} is looked up from, or {@code AT_FDCWD}
+     * @param existing    the existing name
+     * @param newDir      the directory {@code newName} is made in, or {@code AT_FDCWD}
+     * @param newName     the new name
+     * @param flags       {@code 0}: a symbolic link is linked itself, not followed
      * @return {@code 0} or {@code -1}
      */
-    int link(String existing, String newName);
+    int linkat(int existingDir, String existing, int newDir, String newName, int flags);
 
     /**
-     * {@code int unlink(const char *path)}.
+     * {@code int unlinkat(int dirfd, const char *path, int flags)}.
      *
-     * @param path the name
+     * @param dirfd the directory {@code path} is looked up from, or {@code AT_FDCWD}
+     * @param path  the name
+     * @param flags {@code 0}: never a directory
      * @return {@code 0} or {@code -1}
      */
-    int unlink(String path);
+    int unlinkat(int dirfd, String path, int flags);
 
     /**
-     * {@code int rename(const char *from, const char *to)}.
+     * {@code int renameat(int olddirfd, const char *from, int newdirfd, const char *to)}.
      *
-     * @param from the old name
-     * @param to   the new name
+     * @param fromDir the directory {@code from} is looked up from, or {@code AT_FDCWD}
+     * @param from    the old name
+     * @param toDir   the directory {@code to} is looked up from, or {@code AT_FDCWD}
+     * @param to      the new name
      * @return {@code 0} or {@code -1}
      */
-    int rename(String from, String to);
+    int renameat(int fromDir, String from, int toDir, String to);
 
     /**
      * {@code int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)}

@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 final class NativeBinding {
     /** The C functions called, all of which must be exported by the C library. */
-    static final List<String> SYMBOLS = List.of("open", "close", "write", "link", "unlink", "rename", "statx", "flock");
+    static final List<String> SYMBOLS = List.of("openat", "close", "write", "read", "linkat", "unlinkat", "renameat", "statx",
+            "flock");
 
     private NativeBinding() {
     }
@@ -154,7 +155,7 @@ final class NativeBinding {
      *     constant is wrong
      */
     static String checkNofollow(LibC libc, LinuxAbi abi) {
-        int fd = libc.open("/proc/self/exe", abi.oNofollow() | LinuxAbi.O_CLOEXEC, 0);
+        int fd = libc.openat(LinuxAbi.AT_FDCWD, "/proc/self/exe", abi.oNofollow() | LinuxAbi.O_CLOEXEC, 0);
         if (fd >= 0) {
             libc.close(fd);
             return "!open(\"/proc/self/exe\", O_NOFOLLOW) followed the symbolic link: O_NOFOLLOW = 0"

@@ -6,8 +6,8 @@ class DelegatingLibC implements LibC {
     final LibC real = TestSupport.libc();
 
     @Override
-    public int open(String path, int flags, int mode) {
-        return real.open(path, flags, mode);
+    public int openat(int dirfd, String path, int flags, int mode) {
+        return real.openat(dirfd, path, flags, mode);
     }
 
     @Override
@@ -26,18 +26,18 @@ class DelegatingLibC implements LibC {
     }
 
     @Override
-    public int link(String existing, String newName) {
-        return real.link(existing, newName);
+    public int linkat(int existingDir, String existing, int newDir, String newName, int flags) {
+        return real.linkat(existingDir, existing, newDir, newName, flags);
     }
 
     @Override
-    public int unlink(String path) {
-        return real.unlink(path);
+    public int unlinkat(int dirfd, String path, int flags) {
+        return real.unlinkat(dirfd, path, flags);
     }
 
     @Override
-    public int rename(String from, String to) {
-        return real.rename(from, to);
+    public int renameat(int fromDir, String from, int toDir, String to) {
+        return real.renameat(fromDir, from, toDir, to);
     }
 
     @Override

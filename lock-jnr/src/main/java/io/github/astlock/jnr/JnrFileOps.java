@@ -3,6 +3,7 @@ package io.github.astlock.jnr;
 import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
+import io.github.astlock.spi.FileContent;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
@@ -328,7 +329,16 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public byte[] read(Path path, int maxBytes) throws ErrnoException {
-        return DescriptorRead.read(path, maxBytes, new DescriptorRead.Calls() {
+        return DescriptorRead.read(path, maxBytes, readCalls);
+    }
+
+    @Override
+    public FileContent readWithStatus(Path path, int maxBytes) throws ErrnoException {
+        return DescriptorRead.readWithStatus(path, maxBytes, readCalls);
+    }
+
+    /** The system calls of {@link #read}, for {@link DescriptorRead}. */
+    private final DescriptorRead.Calls readCalls = new DescriptorRead.Calls() {
             @Override
             public int open(Path p) throws ErrnoException {
                 String name = nativePath("open", p);
@@ -368,8 +378,7 @@ final class JnrFileOps implements FileOps {
             public void close(int fd, Path p) {
                 closeFd(fd, p);
             }
-        });
-    }
+        };
 
     private static FileStat convert(jnr.posix.FileStat st) {
         int mode = st.mode();
