@@ -96,11 +96,13 @@ public final class DescriptorRead {
                 throw new ErrnoException("read", path, null, new Errno(Errno.ENXIO.name(), Errno.ENXIO.number(),
                         "not a regular file but a " + st.type().name().toLowerCase(Locale.ROOT)), null);
             }
-            byte[] buf = new byte[maxBytes];
-            long known = st.size() > 0 ? Math.min(st.size(), maxBytes) : maxBytes;
+            // The buffer is only as large as the file (an owner record is a few hundred bytes):
+            // a binding copies the whole array into native memory and back on every read.
+            int known = (int) (st.size() > 0 ? Math.min(st.size(), maxBytes) : maxBytes);
+            byte[] buf = new byte[known];
             int done = 0;
             while (done < known) {
-                byte[] chunk = done == 0 ? buf : new byte[maxBytes - done];
+                byte[] chunk = done == 0 ? buf : new byte[known - done];
                 long n = calls.read(fd, chunk, path);
                 if (n < 0) {
                     continue;
@@ -113,7 +115,7 @@ public final class DescriptorRead {
                 }
                 done += (int) n;
             }
-            return new FileContent(st, Arrays.copyOf(buf, done));
+            return new FileContent(st, done == known ? buf : Arrays.copyOf(buf, done));
         } finally {
             calls.close(fd, path);
         }

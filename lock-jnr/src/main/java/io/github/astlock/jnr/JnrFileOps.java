@@ -1,5 +1,6 @@
 package io.github.astlock.jnr;
 
+import io.github.astlock.spi.AtPath;
 import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
@@ -23,7 +24,10 @@ import jnr.posix.POSIX;
  * <p><b>Errors.</b> Only jnr-posix's {@code int}/{@code long}-returning calls are used
  * ({@code open}, {@code write}, {@code close}, {@code link}, {@code unlink}, {@code rename},
  * {@code lstat(String, FileStat)}, {@code stat(String, FileStat)}, {@code fstat(int, FileStat)},
- * {@code flock}); they return {@code -1} and do not involve the {@link StrictPosixHandler}. The
+ * {@code flock}), and {@code openat}, {@code linkat}, {@code unlinkat} and {@code renameat} through
+ * {@link JnrAtCalls} where jnr-ffi binds them (a name under a locked folder's descriptor path is then
+ * looked up from the descriptor, see {@link AtPath}); they return {@code -1} and do not involve the
+ * {@link StrictPosixHandler}. The
  * {@code errno} is then read with {@link POSIX#errno()} immediately, on the same thread: jnr-ffi
  * saves the C library's {@code errno} into a thread-local right after each native call, so no
  * other Java code can overwrite it in between. The number is mapped with {@link Errno#of(int)}.
@@ -51,14 +55,17 @@ final class JnrFileOps implements FileOps {
     private static final Charset FFI_CHARSET = Charset.defaultCharset();
 
     private final POSIX posix;
+    /** The {@code *at} calls, or {@code null} when jnr-ffi could not bind them. */
+    private final JnrAtCalls atCalls;
     private final int createFlags;
     private final int flockFlags;
     private final int readFlags;
     private final int directoryFlags;
 
-    JnrFileOps(POSIX posix, int oWronly, int oCreat, int oExcl, int oNofollow, int oNonblock, int oCloexec,
-               int oDirectory) {
+    JnrFileOps(POSIX posix, JnrAtCalls atCalls, int oWronly, int oCreat, int oExcl, int oNofollow, int oNonblock,
+               int oCloexec, int oDirectory) {
         this.posix = posix;
+        this.atCalls = atCalls;
         this.createFlags = oWronly | oCreat | oExcl | oCloexec | oNofollow;
         this.flockFlags = oWronly | oCreat | oNofollow | oCloexec | oNonblock;
         this.readFlags = oNofollow | oNonblock | oCloexec; // O_RDONLY is 0
@@ -76,10 +83,10 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public void createExclusive(Path path, int permissions, byte[] content) throws ErrnoException {
-        String p = nativePath("open", path);
+        AtPath p = where("open", path);
         int fd;
         try {
-            fd = posix.open(p, createFlags, permissions);
+            fd = open(p, createFlags, permissions);
             if (fd < 0) {
                 throw fail("open", path, null);
             }
@@ -137,11 +144,11 @@ final class JnrFileOps implements FileOps {
         }
     }
 
-    private void removeAfterFailure(String p, ErrnoException failure) {
+    private void removeAfterFailure(AtPath p, ErrnoException failure) {
         try {
-            if (posix.unlink(p) < 0) {
+            if (unlink(p) < 0) {
                 int errno = posix.errno();
-                failure.addSuppressed(new ErrnoException("unlink", Path.of(p), Errno.of(errno)));
+                failure.addSuppressed(new ErrnoException("unlink", Path.of(p.name()), Errno.of(errno)));
             }
         } catch (RuntimeException | LinkageError e) {
             failure.addSuppressed(e);
@@ -150,10 +157,11 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public boolean link(Path existing, Path newName) throws ErrnoException {
-        String from = nativePath("link", existing);
-        String to = nativePath("link", newName);
+        AtPath from = where("link", existing);
+        AtPath to = where("link", newName);
         try {
-            if (posix.link(from, to) == 0) {
+            if (atCalls != null ? atCalls.linkat(from.dirfd(), from.name(), to.dirfd(), to.name(), 0) == 0
+                    : posix.link(from.name(), to.name()) == 0) {
                 return true;
             }
             int errno = posix.errno();
@@ -168,9 +176,9 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public void unlink(Path path) throws ErrnoException {
-        String p = nativePath("unlink", path);
+        AtPath p = where("unlink", path);
         try {
-            if (posix.unlink(p) < 0) {
+            if (unlink(p) < 0) {
                 throw fail("unlink", path, null);
             }
         } catch (RuntimeException | LinkageError e) {
@@ -180,10 +188,11 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public void rename(Path from, Path to) throws ErrnoException {
-        String f = nativePath("rename", from);
-        String t = nativePath("rename", to);
+        AtPath f = where("rename", from);
+        AtPath t = where("rename", to);
         try {
-            if (posix.rename(f, t) < 0) {
+            if (atCalls != null ? atCalls.renameat(f.dirfd(), f.name(), t.dirfd(), t.name()) < 0
+                    : posix.rename(f.name(), t.name()) < 0) {
                 throw fail("rename", from, to);
             }
         } catch (RuntimeException | LinkageError e) {
@@ -299,10 +308,10 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public FlockFile openForFlock(Path path, int permissions) throws ErrnoException {
-        String p = nativePath("open", path);
+        AtPath p = where("open", path);
         int fd;
         try {
-            fd = posix.open(p, flockFlags, permissions);
+            fd = open(p, flockFlags, permissions);
             if (fd < 0) {
                 throw fail("open", path, null);
             }
@@ -314,10 +323,10 @@ final class JnrFileOps implements FileOps {
 
     @Override
     public FlockFile openDirectoryForFlock(Path dir) throws ErrnoException {
-        String p = nativePath("open", dir);
+        AtPath p = where("open", dir);
         int fd;
         try {
-            fd = posix.open(p, directoryFlags, 0);
+            fd = open(p, directoryFlags, 0);
             if (fd < 0) {
                 throw fail("open", dir, null);
             }
@@ -341,9 +350,9 @@ final class JnrFileOps implements FileOps {
     private final DescriptorRead.Calls readCalls = new DescriptorRead.Calls() {
             @Override
             public int open(Path p) throws ErrnoException {
-                String name = nativePath("open", p);
+                AtPath name = where("open", p);
                 try {
-                    int fd = posix.open(name, readFlags, 0);
+                    int fd = JnrFileOps.this.open(name, readFlags, 0);
                     if (fd < 0) {
                         throw fail("open", p, null);
                     }
@@ -418,5 +427,32 @@ final class JnrFileOps implements FileOps {
      */
     private static String nativePath(String op, Path path) throws ErrnoException {
         return NativePath.text(op, path, null, FFI_CHARSET);
+    }
+
+    /**
+     * Where the system call looks the path up: with the {@code *at} calls bound, a name under a
+     * locked folder's descriptor path from that descriptor (see {@link AtPath}); otherwise, and
+     * for any other path, by its whole text.
+     */
+    private AtPath where(String op, Path path) throws ErrnoException {
+        String text = nativePath(op, path);
+        return atCalls != null ? AtPath.of(text) : new AtPath(AtPath.AT_FDCWD, text);
+    }
+
+    private int open(AtPath p, int flags, int mode) {
+        return atCalls != null ? atCalls.openat(p.dirfd(), p.name(), flags, mode) : posix.open(p.name(), flags, mode);
+    }
+
+    private int unlink(AtPath p) {
+        return atCalls != null ? atCalls.unlinkat(p.dirfd(), p.name(), 0) : posix.unlink(p.name());
+    }
+
+    /**
+     * Whether the {@code *at} calls are bound, for the provider's description.
+     *
+     * @return {@code true} when they are
+     */
+    boolean hasAtCalls() {
+        return atCalls != null;
     }
 }

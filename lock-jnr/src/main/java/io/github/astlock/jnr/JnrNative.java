@@ -107,7 +107,8 @@ final class JnrNative {
         if (!OpenFlags.O_DIRECTORY.defined()) {
             return Probe.unusable("jnr-constants does not define O_DIRECTORY for " + platform);
         }
-        JnrFileOps ops = new JnrFileOps(posix, flags[0], flags[1], flags[2], flags[3], flags[4], cloexec,
+        JnrFileOps ops = new JnrFileOps(posix, JnrAtCalls.load(), flags[0], flags[1], flags[2], flags[3], flags[4],
+                cloexec,
                 OpenFlags.O_DIRECTORY.intValue());
         String problem;
         try {
@@ -119,7 +120,8 @@ final class JnrNative {
             return Probe.unusable("jnr-posix's native layer loaded but does not work correctly here: " + problem);
         }
         return new Probe(Availability.usable("jnr-posix " + version("jnr-posix") + " (jnr-ffi " + version("jnr-ffi")
-                + ", jffi " + version("jffi") + "), native " + posix.getClass().getSimpleName() + " on " + platform
+                + ", jffi " + version("jffi") + "), native " + posix.getClass().getSimpleName()
+                + (ops.hasAtCalls() ? " and *at calls" : "") + " on " + platform
                 + ", Java " + Runtime.version()), ops);
     }
 
