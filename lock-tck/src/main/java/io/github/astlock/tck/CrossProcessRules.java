@@ -207,6 +207,52 @@ public abstract class CrossProcessRules extends BadInputRules {
         }
     }
 
+    /**
+     * XP04: a lock taken away while held (Asterisk's blind unlock of {@code .lock}; in FLOCK
+     * mode the unlink of {@code lock} that Asterisk's unlock makes) is reported to the thread
+     * that closes it, and a thread of the same JVM waiting for the folder is not handed the
+     * lost lock: it takes a lock of its own, valid on disk.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void XP04_lockTakenAwayIsReportedToTheCloserAndNotPassedOn() throws Exception {
+        for (LockMode mode : declaredModes()) {
+            Path folder = Files.createDirectory(dir.resolve(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            PathLocker locker = locker(mode, Duration.ofSeconds(30));
+            PathLock first = locker.lock(folder);
+            CompletableFuture<PathLock> next = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    next.complete(locker.lock(folder));
+                } catch (Throwable e) {
+                    next.completeExceptionally(e);
+                }
+            }, "xp04-waiter");
+            waiter.start();
+            long end = System.nanoTime() + START.toNanos();
+            while (waiter.getState() != Thread.State.TIMED_WAITING && !next.isDone() && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            assertFalse(next.isDone(), mode + ": the second thread got the lock while the first held it");
+            if (mode == LockMode.FLOCK) {
+                Files.delete(folder.resolve("lock"));
+            } else {
+                try (PeerProcess unlock = Peers.asterisk(0, "unlock", LockMode.LOCKFILE, folder)) {
+                    assertEquals("UNLOCK 0", unlock.awaitLine("UNLOCK", START), unlock.transcript());
+                }
+            }
+            LockLostException lost = assertThrows(LockLostException.class, first::close,
+                    mode + ": closing a lock taken away while held must report it lost");
+            assertDescribes(lost, folder, mode, null);
+            try (PathLock second = next.get(START.toSeconds(), TimeUnit.SECONDS)) {
+                assertTrue(second.isValid(), mode + ": the waiting thread must hold a lock of its own, not the "
+                        + "lost one");
+                assertTrue(Files.exists(folder.resolve(mode.lockFileName())), mode + ": no lock file while held");
+            }
+        }
+    }
+
     /** Threads of XP03: enough that one is always queued when another lets go. */
     private static final int TURN_THREADS = 4;
 
