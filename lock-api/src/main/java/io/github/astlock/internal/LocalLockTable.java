@@ -216,15 +216,17 @@ public final class LocalLockTable {
      * @return {@code true} when handed over: the caller's turn has ended
      */
     public boolean handOver(Entry e, Object compatibility, Object state) {
+        Thread next;
         synchronized (e) {
             Waiter w = e.queue.peekFirst();
             if (compatibility == null || w == null || !compatibility.equals(w.compatibility)) {
                 return false;
             }
             e.handOvers++;
-            grantNext(e, state);
+            next = grantNext(e, state);
         }
         dereference(e);
+        LockSupport.unpark(next);
         return true;
     }
 
@@ -259,25 +261,36 @@ public final class LocalLockTable {
      * @param e the entry returned by {@link #acquire}
      */
     public void release(Entry e) {
+        Thread next;
         synchronized (e) {
             e.handOvers = 0;
             e.handedOver = null;
-            grantNext(e, null);
+            next = grantNext(e, null);
         }
         dereference(e);
+        if (next != null) {
+            LockSupport.unpark(next);
+        }
     }
 
-    private static void grantNext(Entry e, Object state) {
+    /**
+     * Gives the turn to the first thread in the queue, or frees the entry when nobody waits.
+     * The caller wakes the returned thread once it has left the entry's monitor, so that the
+     * woken thread does not find the monitor taken.
+     *
+     * @return the thread to wake, or {@code null}
+     */
+    private static Thread grantNext(Entry e, Object state) {
         Waiter w = e.queue.pollFirst();
         if (w == null) {
             e.held = false;
             e.owner = null;
-            return;
+            return null;
         }
         e.owner = w.thread;
         e.handedOver = state;
         w.state = GRANTED;
-        LockSupport.unpark(w.thread);
+        return w.thread;
     }
 
     private synchronized Entry reference(Key key) {
