@@ -261,6 +261,10 @@ public final class PathLocker {
             throw new InterruptedException("interrupted before locking " + dir);
         }
         long deadline = Backoff.deadline(timeout);
+        // Made before the wait in memory, so that a timeout reports the whole wait; it watches
+        // nothing until its first pause.
+        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
+                .watching(dir, ReleaseEvents.GLOBAL);
         FileStat dirStatus = directoryStatus(dir, mode);
         LocalLockTable.Key key = new LocalLockTable.Key(dirStatus.dev(), dirStatus.ino());
         HandOverKey compatibility = new HandOverKey(backend, mode, options.lockfilePermissions(),
@@ -293,8 +297,6 @@ public final class PathLocker {
             LOG.debug("locked {} ({}, backend {}), handed over by another thread", dir, mode, backend.id());
             return handle;
         }
-        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
-                .watching(dir, ReleaseEvents.GLOBAL);
         try {
             if (!backend.supportsDirectoryLock()) {
                 RootFolderCheck.checkPath(ops, dir, mode);
