@@ -31,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
  * pure-Java backend gets it as well; the JDK's poller blocks in {@code poll(2)}, so nothing
  * spins. A directory is watched only while at least one thread waits in it (reference-counted;
- * the watch is cancelled 50 ms after the last waiter leaves, or up to a second later when it
- * leaves while the event thread blocks), and the service, its descriptors and both threads are
- * closed 50 ms after no directory is watched any more, so a finished wait leaves nothing behind
- * for long. While every watched directory has a waiter, the event thread blocks until an event
- * comes or for at most a second, instead of waking every 50 ms to tidy up: a long wait behind a
- * holder then costs next to no processor time. Measured: cancelling and closing on the waiter's own path
+ * the watch is cancelled 50 ms after the last waiter leaves), and the service, its descriptors
+ * and both threads are closed 50 ms after no directory is watched any more, so a finished wait
+ * leaves nothing behind for long. While every watched directory has a waiter, the event thread
+ * blocks until an event comes, a directory loses its last waiter (which wakes it), or at most a
+ * second has passed, instead of waking every 50 ms to tidy up: a long wait behind a holder then
+ * costs next to no processor time. Measured: cancelling and closing on the waiter's own path
  * (two round trips to the JDK's poller thread) made the hand-off slower than the old sleeping;
  * a waiter that has the lock now only decrements a count, and the event thread tidies up. Events can be missed (a full event
  * queue, a file system without notifications such as NFS, a failed registration when the
@@ -52,8 +52,8 @@ public final class ReleaseEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
 
     /**
-     * The longest the event thread blocks while every watched directory has a waiter. It only
-     * bounds how late a watch is cancelled when its last waiter leaves during that block.
+     * The longest the event thread blocks while every watched directory has a waiter; a safety
+     * bound only, since the last waiter of a directory wakes it when it leaves.
      */
     private static final long BUSY_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -154,11 +154,18 @@ public final class ReleaseEvents {
         return dispatcher != null;
     }
 
-    /** The waiter's path stays cheap: the event thread cancels the watch after the linger time. */
+    /**
+     * The waiter's path stays cheap: the event thread cancels the watch after the linger time.
+     * When the last waiter of a directory leaves, the event thread is woken from a long block
+     * (an interrupt, which it takes as "tidy up soon", not as a request to stop).
+     */
     private synchronized void unregister(Watched w) {
         lastUse = System.nanoTime();
         if (--w.references == 0) {
             w.idleSince = lastUse;
+            if (dispatcher != null) {
+                dispatcher.interrupt();
+            }
         }
     }
 
@@ -216,7 +223,9 @@ public final class ReleaseEvents {
             WatchKey key;
             try {
                 key = ws.poll(timeout, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException | ClosedWatchServiceException e) {
+            } catch (InterruptedException e) {
+                continue; // a watch has lost its last waiter: compute the next tidying
+            } catch (ClosedWatchServiceException e) {
                 return;
             }
             if (key == null) {
