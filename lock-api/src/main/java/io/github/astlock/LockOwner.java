@@ -45,7 +45,9 @@ import java.util.UUID;
  * @param host          the owner's host name
  * @param jvm           the owner JVM's random id
  * @param token         this acquisition's random token
- * @param acquired      when the lock was taken
+ * @param acquired      when the lock was taken on disk; when threads of the owner JVM pass the
+ *                      lock to each other without releasing it, this stays the time of the first
+ *                      of them (and the token stays that acquisition's)
  * @param boot          the owner's kernel boot id, or empty when not recorded
  * @param pidNamespace  the inode number of the owner's PID namespace, or empty when not recorded
  * @param timeNamespace the inode number of the owner's time namespace, or empty when not recorded

@@ -52,6 +52,8 @@ public final class PathLocker {
     /** Locks held in this JVM, released by a shutdown hook if still held at exit. */
     private static final java.util.Set<PathLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicBoolean HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set when the JVM exits: from then on locks are released on disk, never handed over. */
+    private static volatile boolean EXITING;
 
     private final LockOptions options;
     private final LockBackendProvider backend;
@@ -259,13 +261,17 @@ public final class PathLocker {
             throw new InterruptedException("interrupted before locking " + dir);
         }
         long deadline = Backoff.deadline(timeout);
+        // Made before the wait in memory, so that a timeout reports the whole wait; it watches
+        // nothing until its first pause.
         Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
                 .watching(dir, ReleaseEvents.GLOBAL);
         FileStat dirStatus = directoryStatus(dir, mode);
         LocalLockTable.Key key = new LocalLockTable.Key(dirStatus.dev(), dirStatus.ino());
+        HandOverKey compatibility = new HandOverKey(backend, mode, options.lockfilePermissions(),
+                options.flockFilePermissions(), dir);
         LocalLockTable.Entry entry;
         try {
-            entry = table.acquire(key, deadline);
+            entry = table.acquire(key, deadline, compatibility);
         } catch (LocalLockTable.AlreadyHeldException e) {
             throw new LockFailedException(dir, mode, Reason.ALREADY_HELD,
                     "this thread already holds this directory; locks are not re-entrant", null, null);
@@ -275,13 +281,30 @@ public final class PathLocker {
             throw new LockTimeoutException(dir, mode, timeout, "held in this JVM"
                     + (owner != null ? " by thread '" + owner.getName() + "'" : ""));
         }
+        Object handed = table.takeHandedOver(entry);
+        if (handed != null) {
+            Handle handle = new Handle(dir, mode, backend.id(), (LockProtocol.Held) handed, entry, compatibility);
+            track(handle);
+            if (Thread.interrupted()) {
+                // Handed over as the interrupt came: give it on (or release it) at once.
+                try {
+                    handle.close();
+                } catch (LockException e) {
+                    LOG.debug("giving back {} after an interrupt: {}", dir, e.getMessage());
+                }
+                throw new InterruptedException("interrupted while waiting for " + dir);
+            }
+            LOG.debug("locked {} ({}, backend {}), handed over by another thread", dir, mode, backend.id());
+            return handle;
+        }
         try {
             if (!backend.supportsDirectoryLock()) {
                 RootFolderCheck.checkPath(ops, dir, mode);
             }
             LockProtocol.Held held = protocol.acquire(dir, dirStatus, deadline, backoff);
+            table.takenOnDisk(entry);
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
-            Handle handle = new Handle(dir, mode, backend.id(), held, entry);
+            Handle handle = new Handle(dir, mode, backend.id(), held, entry, compatibility);
             track(handle);
             return handle;
         } catch (LockTimeoutException e) {
@@ -293,6 +316,27 @@ public final class PathLocker {
             throw e;
         } finally {
             backoff.close();
+        }
+    }
+
+    /**
+     * What two lockers must share for a held lock to pass from one thread to another without a
+     * release on disk: the same backend instance (the same primitives and directory lock), the
+     * same mode, the same permissions for files they create, and the same spelling of the
+     * folder's path (the held state names its files through the path it was taken with).
+     */
+    private record HandOverKey(LockBackendProvider backend, LockMode mode, int lockfilePermissions,
+            int flockFilePermissions, Path dir) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HandOverKey k && k.backend == backend && k.mode == mode
+                    && k.lockfilePermissions == lockfilePermissions && k.flockFilePermissions == flockFilePermissions
+                    && k.dir.equals(dir);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(backend) * 31 + dir.hashCode();
         }
     }
 
@@ -423,6 +467,7 @@ public final class PathLocker {
 
     /** Releases the locks still held when the JVM exits normally or on SIGTERM/SIGINT. */
     private static void releaseAllAtExit() {
+        EXITING = true;
         for (PathLock lock : HELD) {
             try {
                 LOG.warn("JVM exiting: releasing {} still held", lock);
@@ -444,14 +489,17 @@ public final class PathLocker {
         private final String backendId;
         private final LockProtocol.Held held;
         private final java.time.Instant acquiredAt = java.time.Instant.now();
+        private final HandOverKey compatibility;
         private LocalLockTable.Entry entry;
 
-        Handle(Path dir, LockMode mode, String backendId, LockProtocol.Held held, LocalLockTable.Entry entry) {
+        Handle(Path dir, LockMode mode, String backendId, LockProtocol.Held held, LocalLockTable.Entry entry,
+                HandOverKey compatibility) {
             this.dir = dir;
             this.mode = mode;
             this.backendId = backendId;
             this.held = held;
             this.entry = entry;
+            this.compatibility = compatibility;
         }
 
         @Override
@@ -511,6 +559,9 @@ public final class PathLocker {
             if (entry == null) {
                 return;
             }
+            if (handOver()) {
+                return;
+            }
             try {
                 held.release();
                 LOG.debug("unlocked {} ({})", dir, mode);
@@ -522,6 +573,30 @@ public final class PathLocker {
             // Any other failure leaves the handle held: the lock may still be on disk, so a
             // later close() (or the exit hook) tries again instead of forgetting it.
             released();
+        }
+
+        /**
+         * Passes the held lock to the next thread of this JVM waiting for this folder with a
+         * compatible locker, within the table's bounds, after the same cheap look the release
+         * makes first. When that look fails, nothing is handed over: the release that follows
+         * reports the loss as usual, and the waiter takes the lock on disk.
+         */
+        private boolean handOver() {
+            if (EXITING || !table.handOverWanted(entry, compatibility)) {
+                return false;
+            }
+            try {
+                held.checkKept();
+            } catch (LockException e) {
+                return false;
+            }
+            if (!table.handOver(entry, compatibility, held)) {
+                return false; // the waiter left meanwhile: release on disk
+            }
+            entry = null;
+            HELD.remove(this);
+            LOG.debug("handed {} ({}) over to another thread", dir, mode);
+            return true;
         }
 
         private void released() {

@@ -60,7 +60,9 @@ class LocalExclusionTest {
         go.countDown();
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
         assertEquals(1, maxInside.get());
-        assertEquals(threads * 20, fs.linkCalls.get(), "one link per lock: no thread polled the disk against another");
+        // At most one link per lock: no thread polled the disk against another (hand-overs
+        // between threads save links, so there may be fewer).
+        assertTrue(fs.linkCalls.get() <= threads * 20, "links: " + fs.linkCalls.get());
     }
 
     @Test

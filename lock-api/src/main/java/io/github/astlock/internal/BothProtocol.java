@@ -59,6 +59,12 @@ public final class BothProtocol implements LockProtocol {
             }
 
             @Override
+            public void checkKept() throws LockException {
+                outer.checkKept();
+                inner.checkKept();
+            }
+
+            @Override
             public void release() throws LockException {
                 Throwable first = null;
                 try {

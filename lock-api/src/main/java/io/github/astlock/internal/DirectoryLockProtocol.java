@@ -142,6 +142,11 @@ public final class DirectoryLockProtocol implements LockProtocol {
             }
 
             @Override
+            public void checkKept() throws LockException {
+                held.checkKept();
+            }
+
+            @Override
             public void release() throws LockException {
                 try {
                     held.release();

@@ -57,6 +57,19 @@ public interface LockProtocol {
         void checkValid() throws LockException;
 
         /**
+         * Checks, as cheaply as {@link #release()} checks before it lets go, that the lock is
+         * still ours; called before the held state is handed to another thread of this JVM
+         * instead of being released. Stronger checks (reading the owner record back) may be
+         * skipped when the cheap look finds nothing changed.
+         *
+         * @throws LockException a {@link io.github.astlock.LockLostException} when the lock file
+         *     was removed or replaced
+         */
+        default void checkKept() throws LockException {
+            checkValid();
+        }
+
+        /**
          * Releases the on-disk lock. Never removes a lock file that is not ours.
          *
          * @throws LockException a {@link io.github.astlock.LockLostException} when the lock had

@@ -449,6 +449,11 @@ public final class LockfileProtocol implements LockProtocol {
          * check after the move finds a foreign token and puts the file back. When size or time
          * differs, the record is read and its token must be ours, as in {@link #checkValid()}.
          */
+        @Override
+        public void checkKept() throws LockException {
+            checkBeforeRelease();
+        }
+
         private void checkBeforeRelease() throws LockException {
             FileStat now = held.requireNamed("unlock", GONE, "it was removed and taken by someone else");
             if (now.size() == held.ours.size() && now.mtimeNanos() == held.ours.mtimeNanos()) {

@@ -138,6 +138,146 @@ public abstract class CrossProcessRules extends BadInputRules {
         assertTwoChildJvmsExclude(LockMode.BOTH);
     }
 
+    /**
+     * XP03: four threads of this JVM take the lock in turn, without a pause, for as long as a
+     * child JVM of the backend and a C-reference worker need to make their increments, each
+     * logging its hold intervals. Threads that follow each other may be handed the lock without
+     * releasing it on disk; that must neither let an outsider in while a thread holds (0
+     * overlaps between astlock holders) nor shut outsiders out (both finish their increments,
+     * each lock attempt of theirs waiting at most its usual timeout, while the threads never
+     * stop asking).
+     *
+     * @param reporter where the counts are published
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void XP03_threadsTakingTurnsStillExcludeAndAdmitOtherProcesses(TestReporter reporter)
+            throws Exception {
+        int m = TckEnvironment.stressIterations();
+        for (LockMode mode : declaredModes()) {
+            Path folder = Files.createDirectory(dir.resolve(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            Path counter = dir.resolve(mode.name() + ".counter");
+            Path log = dir.resolve(mode.name() + ".holds");
+            PathLocker threadsLocker = locker(mode, Duration.ofSeconds(30));
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong threadHolds = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong threadLost = new java.util.concurrent.atomic.AtomicLong();
+            java.util.Map<Long, String> kinds = new java.util.HashMap<>();
+            List<CompletableFuture<Void>> threads = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(TURN_THREADS);
+            List<PeerProcess> outsiders = new ArrayList<>();
+            try {
+                for (long id = -1; id >= -TURN_THREADS; id--) {
+                    long self = id;
+                    kinds.put(self, "astlock-thread");
+                    threads.add(CompletableFuture.runAsync(() -> takeTurns(threadsLocker, folder, counter, log, self,
+                            stop, threadHolds, threadLost), pool));
+                }
+                PeerProcess child = ChildJvm.start(getClass(), "count", mode, folder, counter.toString(),
+                        Integer.toString(m), log.toString());
+                kinds.put(child.process().pid(), "astlock-" + backend().id());
+                outsiders.add(child);
+                PeerProcess asterisk = Peers.asterisk(5, "countlog", mode == LockMode.BOTH ? LockMode.LOCKFILE : mode,
+                        folder, counter.toString(), Integer.toString(m), log.toString());
+                kinds.put(asterisk.process().pid(), "asterisk");
+                outsiders.add(asterisk);
+                for (PeerProcess p : outsiders) {
+                    p.awaitLine("DONE", TckEnvironment.processLimit());
+                    assertEquals(0, p.awaitExit(START), "an outsider could not finish while two threads of "
+                            + "another JVM took turns without a pause: " + p.transcript());
+                }
+            } finally {
+                stop.set(true);
+                outsiders.forEach(PeerProcess::close);
+                pool.shutdown();
+            }
+            CompletableFuture.allOf(threads.toArray(new CompletableFuture[0])).get(START.toSeconds(), TimeUnit.SECONDS);
+            java.util.Map<String, Integer> pairs = HoldLog.overlaps(log, kinds);
+            String report = mode + ": " + TURN_THREADS + " threads held " + threadHolds.get() + " times (" + threadLost.get()
+                    + " lost to Asterisk), 1 " + backend().id() + " JVM and 1 Asterisk worker x " + m
+                    + "; overlapping holds " + (pairs.isEmpty() ? "none" : pairs.toString());
+            reporter.publishEntry("turns " + mode, report);
+            System.out.println("[astlock-tck] " + report);
+            assertEquals(0, HoldLog.astlockOnly(pairs), "two astlock holders held the folder at once: " + report);
+            assertTrue(threadHolds.get() > 0, "the threads never got the lock: " + report);
+            if (mode == LockMode.LOCKFILE) {
+                long count = Long.parseLong(Files.readString(counter, StandardCharsets.US_ASCII).strip());
+                assertEquals(threadHolds.get() + 2L * m, count, "updates lost in LOCKFILE mode: " + report);
+            }
+        }
+    }
+
+    /**
+     * XP04: a lock taken away while held (Asterisk's blind unlock of {@code .lock}; in FLOCK
+     * mode the unlink of {@code lock} that Asterisk's unlock makes) is reported to the thread
+     * that closes it, and a thread of the same JVM waiting for the folder is not handed the
+     * lost lock: it takes a lock of its own, valid on disk.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void XP04_lockTakenAwayIsReportedToTheCloserAndNotPassedOn() throws Exception {
+        for (LockMode mode : declaredModes()) {
+            Path folder = Files.createDirectory(dir.resolve(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            PathLocker locker = locker(mode, Duration.ofSeconds(30));
+            PathLock first = locker.lock(folder);
+            CompletableFuture<PathLock> next = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    next.complete(locker.lock(folder));
+                } catch (Throwable e) {
+                    next.completeExceptionally(e);
+                }
+            }, "xp04-waiter");
+            waiter.start();
+            long end = System.nanoTime() + START.toNanos();
+            while (waiter.getState() != Thread.State.TIMED_WAITING && !next.isDone() && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            assertFalse(next.isDone(), mode + ": the second thread got the lock while the first held it");
+            if (mode == LockMode.FLOCK) {
+                Files.delete(folder.resolve("lock"));
+            } else {
+                try (PeerProcess unlock = Peers.asterisk(0, "unlock", LockMode.LOCKFILE, folder)) {
+                    assertEquals("UNLOCK 0", unlock.awaitLine("UNLOCK", START), unlock.transcript());
+                }
+            }
+            LockLostException lost = assertThrows(LockLostException.class, first::close,
+                    mode + ": closing a lock taken away while held must report it lost");
+            assertDescribes(lost, folder, mode, null);
+            try (PathLock second = next.get(START.toSeconds(), TimeUnit.SECONDS)) {
+                assertTrue(second.isValid(), mode + ": the waiting thread must hold a lock of its own, not the "
+                        + "lost one");
+                assertTrue(Files.exists(folder.resolve(mode.lockFileName())), mode + ": no lock file while held");
+            }
+        }
+    }
+
+    /** Threads of XP03: enough that one is always queued when another lets go. */
+    private static final int TURN_THREADS = 4;
+
+    /** One thread of XP03: lock, log, increment, log, release, again, until told to stop. */
+    private static void takeTurns(PathLocker locker, Path folder, Path counter, Path log, long id,
+            java.util.concurrent.atomic.AtomicBoolean stop, java.util.concurrent.atomic.AtomicLong holds,
+            java.util.concurrent.atomic.AtomicLong lost) {
+        try (HoldLog.Writer w = HoldLog.writer(log, id)) {
+            while (!stop.get()) {
+                try (PathLock lock = locker.lock(folder)) {
+                    w.started();
+                    TckChild.increment(counter);
+                    holds.incrementAndGet();
+                    w.ended();
+                } catch (LockLostException e) {
+                    // Asterisk's own defect in FLOCK mode (its unlock unlinks our lock file);
+                    // the log tells who overlapped whom, the loss is counted.
+                    lost.incrementAndGet();
+                }
+            }
+        } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
     private long stress(LockMode mode, int javaChildren, int asteriskWorkers, int iterations) throws Exception {
         Path counter = dir.resolve("counter");
         List<PeerProcess> all = new ArrayList<>();

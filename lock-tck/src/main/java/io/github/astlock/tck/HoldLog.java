@@ -26,16 +26,15 @@ public final class HoldLog {
     }
 
     /** Appends this process's lines. */
-    public static final class Writer {
+    public static final class Writer implements AutoCloseable {
         private final FileChannel channel;
         private final byte[] start;
         private final byte[] end;
 
-        private Writer(FileChannel channel) {
+        private Writer(FileChannel channel, long id) {
             this.channel = channel;
-            long pid = ProcessHandle.current().pid();
-            this.start = ("S " + pid + "\n").getBytes(StandardCharsets.US_ASCII);
-            this.end = ("E " + pid + "\n").getBytes(StandardCharsets.US_ASCII);
+            this.start = ("S " + id + "\n").getBytes(StandardCharsets.US_ASCII);
+            this.end = ("E " + id + "\n").getBytes(StandardCharsets.US_ASCII);
         }
 
         /** Records that this process now holds the lock. */
@@ -46,6 +45,16 @@ public final class HoldLog {
         /** Records that this process is about to let go of the lock. */
         public void ended() {
             write(end);
+        }
+
+        /**
+         * Closes the log file.
+         *
+         * @throws IOException when closing fails
+         */
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
 
         private void write(byte[] line) {
@@ -65,8 +74,23 @@ public final class HoldLog {
      * @throws IOException when it cannot be opened
      */
     public static Writer writer(Path file) throws IOException {
+        return writer(file, ProcessHandle.current().pid());
+    }
+
+    /**
+     * Opens a log for appending under another name than this process's pid, for threads of
+     * one process that each hold the lock in turn.
+     *
+     * @param file the log file, created if needed
+     * @param id   the number written in place of the pid; must not be any worker's pid (a
+     *             negative number never is)
+     * @return the writer; its lines are written with one {@code write(2)} each, so several
+     *     writers of one process may share the file
+     * @throws IOException when it cannot be opened
+     */
+    public static Writer writer(Path file, long id) throws IOException {
         return new Writer(FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND));
+                StandardOpenOption.APPEND), id);
     }
 
     /**
