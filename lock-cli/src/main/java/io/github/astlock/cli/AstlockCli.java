@@ -61,6 +61,8 @@ public final class AstlockCli implements Callable<Integer> {
     private static final List<String> COMMANDS = List.of("run", "status", "break-stale", "vm", "demo", "backends", "help");
     /** JNA's list of the system's library folders; when it is set, JNA does not search for them. */
     private static final String JNA_LIBRARY_FOLDERS = "jna.platform.library.path";
+    /** picocli's list of built-in converters it does not set up (regular expressions of class names). */
+    private static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
     private final Io io;
 
@@ -107,6 +109,11 @@ public final class AstlockCli implements Callable<Integer> {
         // already part of the process, so that search is not needed.
         if (System.getProperty(JNA_LIBRARY_FOLDERS) == null) {
             System.setProperty(JNA_LIBRARY_FOLDERS, "");
+        }
+        // picocli looks up converters for java.sql and java.time types by reflection on every
+        // start; no option of astlock has such a type (durations have their own converter)
+        if (System.getProperty(PICOCLI_CONVERTER_EXCLUDES) == null) {
+            System.setProperty(PICOCLI_CONVERTER_EXCLUDES, "java\\.(sql|time)\\..*");
         }
         int status = new AstlockCli().execute(args);
         System.exit(status);

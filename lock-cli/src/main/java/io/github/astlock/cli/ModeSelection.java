@@ -142,22 +142,25 @@ final class ModeSelection {
             try {
                 Instant modified = Files.getLastModifiedTime(f).toInstant();
                 if (modified.isAfter(started.get())) {
-                    newer.add(f + " (modified " + TIME.format(modified) + ")");
+                    newer.add(f + " (modified " + Time.FORMAT.format(modified) + ")");
                 }
             } catch (IOException e) {
                 io.info("--mode auto: cannot read the modification time of " + f + ": " + e);
             }
         }
         if (newer.isEmpty()) {
-            io.info("--mode auto: Asterisk (pid " + pid + ") started " + TIME.format(started.get())
+            io.info("--mode auto: Asterisk (pid " + pid + ") started " + Time.FORMAT.format(started.get())
                     + ", after every file of its configuration changed");
             return;
         }
         io.warn(String.join(", ", newer) + " changed after Asterisk (pid " + pid + ") started at "
-                + TIME.format(started.get()) + "; Asterisk reads lockmode only at start-up, so the mode Asterisk "
+                + Time.FORMAT.format(started.get()) + "; Asterisk reads lockmode only at start-up, so the mode Asterisk "
                 + "really uses may differ; restart Asterisk or pass --mode");
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SS", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
+    /** The format of times in messages; a class of its own, so it is built only when a message needs it. */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SS", Locale.ROOT)
+                .withZone(ZoneId.systemDefault());
+    }
 }

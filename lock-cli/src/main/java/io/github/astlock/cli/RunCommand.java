@@ -164,8 +164,10 @@ final class RunCommand implements Callable<Integer> {
         LockMode mode = modes.resolve(io);
         PathLocker locker = backend.locker(LockOptions.builder().mode(mode).timeout(timeout).build());
         List<Path> targets = LockOrder.sort(split.dirs());
-        io.info("locking " + targets + " (" + mode.asteriskName() + ": " + String.join(" and ", mode.lockFileNames())
-                + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout));
+        if (io.verbose()) { // the messages are built only when they are shown
+            io.info("locking " + targets + " (" + mode.asteriskName() + ": " + String.join(" and ", mode.lockFileNames())
+                    + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout));
+        }
 
         State state = new State();
         try (ShutdownGuard.Registration hook = ShutdownGuard.onExit(state::shutdown)) {
@@ -176,8 +178,10 @@ final class RunCommand implements Callable<Integer> {
                     return stopped;
                 }
             }
-            io.info("locked " + targets + " after " + Durations.format(Duration.ofNanos(System.nanoTime() - waitStart))
-                    + "; running " + commandLine());
+            if (io.verbose()) {
+                io.info("locked " + targets + " after " + Durations.format(Duration.ofNanos(System.nanoTime() - waitStart))
+                        + "; running " + commandLine());
+            }
             return runLocked(state);
         }
     }
@@ -239,8 +243,10 @@ final class RunCommand implements Callable<Integer> {
         int status;
         try {
             status = session.leader().waitFor();
-            io.info(commandLine() + " exited with " + status + (status > ExitCodes.SIGNAL_BASE
-                    ? " (killed by signal " + (status - ExitCodes.SIGNAL_BASE) + ")" : ""));
+            if (io.verbose()) {
+                io.info(commandLine() + " exited with " + status + (status > ExitCodes.SIGNAL_BASE
+                        ? " (killed by signal " + (status - ExitCodes.SIGNAL_BASE) + ")" : ""));
+            }
             awaitBackground(session);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -307,7 +313,9 @@ final class RunCommand implements Callable<Integer> {
         for (PathLock lock : locks) {
             try {
                 lock.close();
-                io.info("released " + lock.directory());
+                if (io.verbose()) {
+                    io.info("released " + lock.directory());
+                }
             } catch (LockLostException e) {
                 if (state.lost) {
                     io.warn("the lock on " + lock.directory() + " had been lost; nothing was released there");
