@@ -49,6 +49,17 @@ public final class LocalLockTable {
      * @param ino the inode number
      */
     public record Key(long dev, long ino) {
+        // written out: a record's generated hashCode and equals are bound at their first call,
+        // which costs a short-lived process (the command line tool) milliseconds
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(dev) + Long.hashCode(ino);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.dev == dev && k.ino == ino;
+        }
     }
 
     /** One directory's queue. Its fields other than the key are guarded by its monitor. */

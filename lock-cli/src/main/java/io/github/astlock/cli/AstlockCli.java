@@ -8,12 +8,11 @@ import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code astlock} command. {@link #main(String[])} is the entry point of the runnable jar;
@@ -32,47 +31,22 @@ import picocli.CommandLine.Spec;
  * <p>In-process use shares the JVM with its caller: log levels are fixed when the first logger
  * is made, and on SIGTERM the library's own release-at-exit hook (which {@code main} switches
  * off) may release a lock before {@code run} has stopped its command.
+ *
+ * <p>{@code astlock} itself and {@code run} are defined in code (the model is built by a method
+ * of each) rather than with picocli's annotations, which picocli reads
+ * by reflection on every start; the other commands, used less often from scripts, keep them.
  */
-@Command(name = "astlock", mixinStandardHelpOptions = true, versionProvider = AstlockCli.Version.class,
-        synopsisSubcommandLabel = "COMMAND",
-        description = {"Locks folders exactly as the Asterisk PBX does (ast_lock_path), so scripts can move, back up"
-            + " or purge voicemail safely while Asterisk runs.%n"},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:success; status: all free; break-stale: stale lock (would be) broken",
-            "1:status: some folder is held; break-stale: nothing stale; vm check: something needs attention",
-            "64:usage error (bad option, duration or mode, missing argument)",
-            "65:vm: the input or the spool does not allow the change (audio formats, bad value, duplicate id)",
-            "66:vm: no such voicemail directory, mailbox or message",
-            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend;"
-                + " status: such a lock file found",
-            "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
-            "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full);"
-                + " vm: destination folder full",
-            "74:other I/O error while inspecting, breaking or releasing a lock",
-            "75:run: timeout, someone else held the lock for the whole --timeout",
-            "78:--mode auto: asterisk.conf exists but cannot be read; vm: a configuration file cannot be read",
-            "126:run: COMMAND cannot be executed",
-            "127:run: COMMAND not found",
-            "128+n:run: COMMAND killed by signal n, or astlock stopped by signal n (130 SIGINT, 143 SIGTERM)",
-            "other:run: COMMAND's own exit status"},
-        footer = {"%nRun 'astlock COMMAND --help' for the options of a command; 'astlock demo' shows it all."})
 public final class AstlockCli implements Callable<Integer> {
     /** The names of the commands, in the order of the usage text. */
     private static final List<String> COMMANDS = List.of("run", "status", "break-stale", "vm", "demo", "backends", "help");
     /** JNA's list of the system's library folders; when it is set, JNA does not search for them. */
     private static final String JNA_LIBRARY_FOLDERS = "jna.platform.library.path";
+    /** picocli's list of built-in converters it does not set up (regular expressions of class names). */
+    private static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
     private final Io io;
 
-    @Spec
     CommandSpec spec;
-
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "say what is decided (mode, backend, configuration) and log at INFO")
-    boolean verbose;
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "log at DEBUG and print stack traces")
-    boolean debug;
 
     /** A command line that writes to the process's standard output and error. */
     public AstlockCli() {
@@ -108,6 +82,11 @@ public final class AstlockCli implements Callable<Integer> {
         if (System.getProperty(JNA_LIBRARY_FOLDERS) == null) {
             System.setProperty(JNA_LIBRARY_FOLDERS, "");
         }
+        // picocli looks up converters for java.sql and java.time types by reflection on every
+        // start; no option of astlock has such a type (durations have their own converter)
+        if (System.getProperty(PICOCLI_CONVERTER_EXCLUDES) == null) {
+            System.setProperty(PICOCLI_CONVERTER_EXCLUDES, "java\\.(sql|time)\\..*");
+        }
         int status = new AstlockCli().execute(args);
         System.exit(status);
     }
@@ -119,7 +98,7 @@ public final class AstlockCli implements Callable<Integer> {
      * @return the exit status, see {@link ExitCodes}
      */
     public int execute(String... args) {
-        CommandLine cl = new CommandLine(this);
+        CommandLine cl = new CommandLine(rootSpec());
         // Building a command's model costs start-up time: when the command line names one
         // command, only that one is built; otherwise (help, no or an unknown command) all are.
         String named = commandNamed(args);
@@ -144,15 +123,68 @@ public final class AstlockCli implements Callable<Integer> {
     }
 
     /**
-     * Builds one command by the name its {@code @Command} annotation gives it.
+     * The {@code astlock} command itself: its options and help text.
+     *
+     * @return its model, bound to this object
+     */
+    private CommandSpec rootSpec() {
+        CommandSpec root = CommandSpec.wrapWithoutInspection(this);
+        root.name("astlock");
+        root.versionProvider(new Version());
+        root.usageMessage().synopsisSubcommandLabel("COMMAND")
+                .description("Locks folders exactly as the Asterisk PBX does (ast_lock_path), so scripts can move, back up"
+                        + " or purge voicemail safely while Asterisk runs.%n")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap("0:success; status: all free; break-stale: stale lock (would be) broken",
+                        "1:status: some folder is held; break-stale: nothing stale; vm check: something needs attention",
+                        "64:usage error (bad option, duration or mode, missing argument)",
+                        "65:vm: the input or the spool does not allow the change (audio formats, bad value, duplicate id)",
+                        "66:vm: no such voicemail directory, mailbox or message",
+                        "69:lock refused (symlink or odd file named lock, mode unsupported by the backend), no usable backend;"
+                        + " status: such a lock file found",
+                        "70:run: the lock was lost while COMMAND ran and COMMAND succeeded; internal error",
+                        "73:folder missing or not a directory, or the lock file cannot be created (permission, read-only, full);"
+                        + " vm: destination folder full",
+                        "74:other I/O error while inspecting, breaking or releasing a lock",
+                        "75:run: timeout, someone else held the lock for the whole --timeout",
+                        "78:--mode auto: asterisk.conf exists but cannot be read; vm: a configuration file cannot be read",
+                        "126:run: COMMAND cannot be executed",
+                        "127:run: COMMAND not found",
+                        "128+n:run: COMMAND killed by signal n, or astlock stopped by signal n (130 SIGINT, 143 SIGTERM)",
+                        "other:run: COMMAND's own exit status"))
+                .footer("%nRun 'astlock COMMAND --help' for the options of a command; 'astlock demo' shows it all.");
+        standardHelpOptions(root);
+        root.addOption(OptionSpec.builder("-v", "--verbose").type(boolean.class).scopeType(ScopeType.INHERIT)
+                .description("say what is decided (mode, backend, configuration) and log at INFO").build());
+        root.addOption(OptionSpec.builder("--debug").type(boolean.class).scopeType(ScopeType.INHERIT)
+                .description("log at DEBUG and print stack traces").build());
+        spec = root;
+        return root;
+    }
+
+    /**
+     * Adds {@code -h, --help} and {@code -V, --version} to a command defined in code, as
+     * {@code mixinStandardHelpOptions} does for an annotated one (which reads picocli's own
+     * annotations to do so).
+     *
+     * @param command the command
+     */
+    static void standardHelpOptions(CommandSpec command) {
+        command.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).usageHelp(true)
+                .description("Show this help message and exit.").build());
+        command.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).versionHelp(true)
+                .description("Print version information and exit.").build());
+    }
+
+    /**
+     * Builds one command by its name.
      *
      * @param name one of {@link #COMMANDS}
      * @return the command object or its {@link CommandLine}
      */
     private Object command(String name) {
         switch (name) {
-            // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
-            case "run": return new CommandLine(new RunCommand(io)).setStopAtPositional(true);
+            case "run": return RunCommand.commandLine(io);
             case "status": return new StatusCommand(io);
             case "break-stale": return new BreakStaleCommand(io);
             case "vm": return VmCommand.commandLine(io);

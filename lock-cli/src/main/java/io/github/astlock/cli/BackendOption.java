@@ -3,14 +3,44 @@ package io.github.astlock.cli;
 import io.github.astlock.BackendSelectionException;
 import io.github.astlock.LockOptions;
 import io.github.astlock.PathLocker;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code --backend} option: which backend performs the file operations. */
 final class BackendOption {
-    @Option(names = "--backend", paramLabel = "ID",
-            description = "jna, jnr (both modes) or nio (lockfile only); default: the best usable one, or"
-                    + " -Dastlock.backend (see: astlock backends)")
+    /** The value of {@code --backend}, {@code null} when not given. */
     String id;
+
+    /**
+     * The option {@code --backend}, bound to this object: a mixin for a command defined in code,
+     * and for an annotated one through a {@code @Mixin} field of type {@link CommandSpec}.
+     * Written in code rather than with annotations, which picocli reads by reflection on every
+     * start.
+     *
+     * @return the mixin
+     */
+    CommandSpec spec() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(OptionSpec.builder("--backend").paramLabel("ID").type(String.class)
+                .description("jna, jnr (both modes) or nio (lockfile only); default: the best usable one, or"
+                        + " -Dastlock.backend (see: astlock backends)")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        id = (String) value;
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) id;
+                    }
+                }).build());
+        return mixin;
+    }
 
     /**
      * Returns a locker on the chosen backend.

@@ -70,8 +70,11 @@ final class BreakStaleCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "really break it (default: dry run)")
     boolean yes;
 
+    final BackendOption backend = new BackendOption();
+
+    /** The options of {@link BackendOption#spec()}. */
     @Mixin
-    BackendOption backend;
+    CommandSpec backendOption = backend.spec();
 
     @Parameters(index = "0", paramLabel = "DIR", description = "the directory whose .lock to judge")
     Path dir;

@@ -1,6 +1,7 @@
 package io.github.astlock.cli;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,13 @@ final class CommandSession {
             "n=0",
             "while pkill -KILL -s \"$sid\" 2>/dev/null && [ $n -lt 400 ]; do n=$((n+1)); sleep 0.05; done",
             "exit 0");
+
+    /**
+     * How much of {@code /proc/PID/stat} is read: the fields up to the session id follow the
+     * command name, which the kernel keeps short (15 bytes, a kernel thread's at most 64), so
+     * they always fit.
+     */
+    private static final int STAT_PREFIX = 256;
 
     private final Process leader;
     private final long sid;
@@ -160,27 +168,37 @@ final class CommandSession {
      */
     static List<Long> sessionMembers(long sid) {
         List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> isNumber(p.getFileName()
-                .toString()))) {
-            for (Path p : ds) {
-                String stat;
+        // plain java.io: this runs at least once per run, over every process of the machine
+        String[] names = new File("/proc").list();
+        if (names == null) {
+            return pids; // no /proc: nothing can be followed beyond COMMAND itself
+        }
+        String session = Long.toString(sid);
+        byte[] buf = new byte[STAT_PREFIX];
+        for (String name : names) {
+            if (!isNumber(name)) {
+                continue;
+            }
+            int n;
+            try (FileInputStream in = new FileInputStream("/proc/" + name + "/stat")) {
+                n = in.readNBytes(buf, 0, buf.length);
+            } catch (IOException e) {
+                continue; // ended meanwhile
+            }
+            String stat = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            // pid (comm) state ppid pgrp session ...; comm may contain anything, so split after the last ')'
+            int close = stat.lastIndexOf(')');
+            if (close < 0) {
+                continue;
+            }
+            String[] f = stat.substring(close + 1).trim().split(" ");
+            if (f.length > 3 && !f[0].equals("Z") && !f[0].equals("X") && f[3].equals(session)) {
                 try {
-                    stat = new String(Files.readAllBytes(p.resolve("stat")), StandardCharsets.ISO_8859_1);
-                } catch (IOException e) {
-                    continue; // ended meanwhile
-                }
-                // pid (comm) state ppid pgrp session ...; comm may contain anything, so split after the last ')'
-                int close = stat.lastIndexOf(')');
-                if (close < 0) {
-                    continue;
-                }
-                String[] f = stat.substring(close + 1).trim().split(" ");
-                if (f.length > 3 && !f[0].equals("Z") && !f[0].equals("X") && f[3].equals(Long.toString(sid))) {
-                    pids.add(Long.parseLong(p.getFileName().toString()));
+                    pids.add(Long.parseLong(name));
+                } catch (NumberFormatException e) {
+                    // not a process
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // no /proc: nothing can be followed beyond COMMAND itself
         }
         return pids;
     }

@@ -36,22 +36,41 @@ final class Durations {
             throw new IllegalArgumentException("invalid duration '" + text
                     + "': expected a number with a unit ms, s, m, h or d, for example 500ms, 5s, 1.5s, 2m or 90d");
         }
-        BigDecimal n = new BigDecimal(m.group(1));
+        String number = m.group(1);
         String unit = m.group(2) == null ? "s" : m.group(2);
-        BigDecimal nanosPerUnit;
+        long nanosPerUnit;
         switch (unit) {
-            case "ms": nanosPerUnit = BigDecimal.valueOf(1_000_000L); break;
-            case "s": nanosPerUnit = BigDecimal.valueOf(1_000_000_000L); break;
-            case "m": nanosPerUnit = BigDecimal.valueOf(60_000_000_000L); break;
-            case "h": nanosPerUnit = BigDecimal.valueOf(3_600_000_000_000L); break;
-            default: nanosPerUnit = BigDecimal.valueOf(86_400_000_000_000L); break;
+            case "ms": nanosPerUnit = 1_000_000L; break;
+            case "s": nanosPerUnit = 1_000_000_000L; break;
+            case "m": nanosPerUnit = 60_000_000_000L; break;
+            case "h": nanosPerUnit = 3_600_000_000_000L; break;
+            default: nanosPerUnit = 86_400_000_000_000L; break;
         }
-        BigDecimal nanos = n.multiply(nanosPerUnit).setScale(0, RoundingMode.HALF_UP);
-        if (nanos.compareTo(BigDecimal.valueOf(MAX.toNanos())) > 0) {
+        long nanos;
+        String whole = stripLeadingZeros(number);
+        if (number.indexOf('.') < 0 && whole.length() <= 12) {
+            // a whole number (the usual case, and the default of every option): exact in a long,
+            // without BigDecimal, whose class initialization alone costs a short-lived JVM time
+            long n = whole.isEmpty() ? 0 : Long.parseLong(whole);
+            nanos = n > MAX.toNanos() / nanosPerUnit ? Long.MAX_VALUE : n * nanosPerUnit;
+        } else {
+            BigDecimal exact = new BigDecimal(number).multiply(BigDecimal.valueOf(nanosPerUnit))
+                    .setScale(0, RoundingMode.HALF_UP);
+            nanos = exact.compareTo(BigDecimal.valueOf(MAX.toNanos())) > 0 ? Long.MAX_VALUE : exact.longValueExact();
+        }
+        if (nanos > MAX.toNanos()) {
             throw new IllegalArgumentException("invalid duration '" + text + "': longer than "
                     + MAX.toDays() + " days");
         }
-        return Duration.ofNanos(nanos.longValueExact());
+        return Duration.ofNanos(nanos);
+    }
+
+    private static String stripLeadingZeros(String digits) {
+        int i = 0;
+        while (i < digits.length() && digits.charAt(i) == '0') {
+            i++;
+        }
+        return digits.substring(i);
     }
 
     /**
@@ -64,7 +83,9 @@ final class Durations {
     static String format(Duration d) {
         long ms = Math.max(0, d.toMillis());
         if (ms < 100_000) {
-            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+            // tenths of a second, rounded half up, as "%.1f" would (without the cost of a Formatter)
+            long tenths = (ms + 50) / 100;
+            return tenths / 10 + "." + tenths % 10 + " s";
         }
         long s = ms / 1000;
         if (s < 3600) {

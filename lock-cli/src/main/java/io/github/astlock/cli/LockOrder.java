@@ -33,6 +33,9 @@ final class LockOrder {
      * @return absolute paths in locking order
      */
     static List<Path> sort(List<String> dirs) {
+        if (dirs.size() == 1) {
+            return List.of(Path.of(dirs.get(0)).toAbsolutePath()); // nothing to order
+        }
         List<Key> keys = new ArrayList<>();
         for (String d : dirs) {
             keys.add(key(Path.of(d).toAbsolutePath()));

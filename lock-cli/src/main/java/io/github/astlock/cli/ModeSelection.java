@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -25,16 +28,58 @@ import picocli.CommandLine.TypeConversionException;
  * mode, and a warning says so.
  */
 final class ModeSelection {
-    /** The value of {@code --mode}: a fixed mode, or {@code null} for {@code auto}. */
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto", converter = ModeConverter.class,
-            description = "lockfile (<DIR>/.lock, Asterisk's default), flock (<DIR>/lock), both (flock and lockfile,"
-                    + " excludes Asterisk in either mode) or auto: the lockmode of --conf (default: ${DEFAULT-VALUE})")
+    /** The value of {@code --mode}: a fixed mode, or a {@link Choice} of {@code null} for {@code auto}. */
     Choice mode;
 
-    @Option(names = "--conf", paramLabel = "FILE", defaultValue = "/etc/asterisk/asterisk.conf",
-            description = "asterisk.conf read by --mode auto; a missing file means lockfile, as for Asterisk"
-                    + " (default: ${DEFAULT-VALUE})")
+    /** The value of {@code --conf}. */
     Path conf;
+
+    /**
+     * The options {@code --mode} and {@code --conf}, bound to this object: a mixin for a command
+     * defined in code, and for an annotated one through a {@code @Mixin} field of type
+     * {@link CommandSpec}. Written in code rather than with annotations, which picocli reads by
+     * reflection on every start.
+     *
+     * @return the mixin
+     */
+    CommandSpec spec() {
+        CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
+        mixin.addOption(OptionSpec.builder("--mode").paramLabel("MODE").defaultValue("auto").type(Choice.class)
+                .converters(new ModeConverter())
+                .description("lockfile (<DIR>/.lock, Asterisk's default), flock (<DIR>/lock), both (flock and lockfile,"
+                        + " excludes Asterisk in either mode) or auto: the lockmode of --conf (default: ${DEFAULT-VALUE})")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        mode = (Choice) value;
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) mode;
+                    }
+                }).build());
+        mixin.addOption(OptionSpec.builder("--conf").paramLabel("FILE").defaultValue("/etc/asterisk/asterisk.conf")
+                .type(Path.class).converters(new PathConverter())
+                .description("asterisk.conf read by --mode auto; a missing file means lockfile, as for Asterisk"
+                        + " (default: ${DEFAULT-VALUE})")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        conf = (Path) value;
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) conf;
+                    }
+                }).build());
+        return mixin;
+    }
 
     /** A parsed {@code --mode} value. */
     static final class Choice {
@@ -47,6 +92,14 @@ final class ModeSelection {
         @Override
         public String toString() {
             return mode == null ? "auto" : mode.asteriskName();
+        }
+    }
+
+    /** Parses {@code --conf}: as picocli's own converter for paths does, without its reflection. */
+    static final class PathConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            return Path.of(value);
         }
     }
 
@@ -142,22 +195,25 @@ final class ModeSelection {
             try {
                 Instant modified = Files.getLastModifiedTime(f).toInstant();
                 if (modified.isAfter(started.get())) {
-                    newer.add(f + " (modified " + TIME.format(modified) + ")");
+                    newer.add(f + " (modified " + Time.FORMAT.format(modified) + ")");
                 }
             } catch (IOException e) {
                 io.info("--mode auto: cannot read the modification time of " + f + ": " + e);
             }
         }
         if (newer.isEmpty()) {
-            io.info("--mode auto: Asterisk (pid " + pid + ") started " + TIME.format(started.get())
+            io.info("--mode auto: Asterisk (pid " + pid + ") started " + Time.FORMAT.format(started.get())
                     + ", after every file of its configuration changed");
             return;
         }
         io.warn(String.join(", ", newer) + " changed after Asterisk (pid " + pid + ") started at "
-                + TIME.format(started.get()) + "; Asterisk reads lockmode only at start-up, so the mode Asterisk "
+                + Time.FORMAT.format(started.get()) + "; Asterisk reads lockmode only at start-up, so the mode Asterisk "
                 + "really uses may differ; restart Asterisk or pass --mode");
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SS", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
+    /** The format of times in messages; a class of its own, so it is built only when a message needs it. */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SS", Locale.ROOT)
+                .withZone(ZoneId.systemDefault());
+    }
 }

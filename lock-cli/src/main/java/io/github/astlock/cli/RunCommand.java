@@ -19,12 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * {@code astlock run}: takes the lock of one or more directories, runs COMMAND with the standard
@@ -35,48 +35,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>Options of astlock come before DIR; everything after DIR is COMMAND, options included
  * (a {@code --} right after DIR is allowed). Several directories need {@code --} before COMMAND.
+ *
+ * <p>The definition of {@code run} is written in code ({@link #commandLine(Io)}) rather than with
+ * picocli's annotations: reading annotations by reflection is a noticeable part of the start-up
+ * time of a command that scripts call once per folder.
  */
-@Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = AstlockCli.Version.class,
-        customSynopsis = {"astlock run [-hqvV] [--debug] [--mode=MODE] [--conf=FILE] [--timeout=DURATION] [--backend=ID]%n"
-            + "            DIR [--] COMMAND [ARG...]",
-            "astlock run [OPTIONS] DIR... -- COMMAND [ARG...]"},
-        header = "Run a command while holding folders' locks.",
-        description = {"Takes DIR's lock as Asterisk does, runs COMMAND with the standard streams inherited, releases"
-            + " the lock and exits with COMMAND's exit status. Keep COMMAND short: Asterisk gives up waiting after"
-            + " 4-5 s and may then drop a caller's message.",
-            "astlock's options go before DIR: everything after DIR is COMMAND with its own options, so"
-            + " 'astlock run DIR touch f -h' runs 'touch f -h'. A '--' right after DIR is allowed.",
-            "Several folders: 'astlock run DIR... -- COMMAND'; there the '--' is required, and every DIR must be an"
-            + " existing folder (otherwise the first word after DIR counts as COMMAND). They are locked in a fixed"
-            + " order, the same for every astlock: folders named Old after the others, folders named Deleted last"
-            + " (as Asterisk nests them), otherwise by device and inode number; a folder named twice is locked"
-            + " once. They are released in reverse order.",
-            "COMMAND runs in a session of its own (setsid). The lock is held until COMMAND and every process it"
-            + " started has ended, background processes included (a daemon that starts its own session is not"
-            + " followed).",
-            "While waiting longer than 1 s a line on standard error says who holds the lock (--quiet: none).",
-            "On SIGTERM or SIGINT, every process of COMMAND's session gets SIGTERM (SIGKILL after "
-            + RunCommand.GRACE_SECONDS + " s) and the lock is released only after all of them have ended. If"
-            + " astlock itself is killed with SIGKILL, a guard process kills COMMAND's session at once.%n"},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:COMMAND succeeded",
-            "64:usage error (bad option, duration or mode, no COMMAND, several folders without --)",
-            "69:lock refused (symlink or odd file named lock, mode unsupported by the backend) or no usable backend",
-            "70:the lock was lost while COMMAND ran (someone removed it) and COMMAND succeeded",
-            "73:DIR missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
-            "74:the lock could not be released (I/O error) and COMMAND succeeded",
-            "75:timeout: someone else held the lock for the whole --timeout",
-            "78:--mode auto: asterisk.conf exists but cannot be read",
-            "126:COMMAND cannot be executed",
-            "127:COMMAND not found",
-            "128+n:COMMAND was killed by signal n, or astlock by signal n (130 SIGINT, 143 SIGTERM)",
-            "other:COMMAND's own exit status"},
-        footer = {"%nExamples:",
-            "  # move a message out of INBOX (the .txt first, as Asterisk deletes)",
-            "  cd /var/spool/asterisk/voicemail/default/1234",
-            "  astlock run INBOX mv INBOX/msg0003.txt INBOX/msg0003.wav /backup/",
-            "  # two folders in one call",
-            "  astlock run INBOX Old -- sh -c 'ln INBOX/msg0003.wav Old/msg0007.wav && ...'"})
 final class RunCommand implements Callable<Integer> {
     /** Seconds COMMAND has to stop after SIGTERM before it is killed. */
     static final int GRACE_SECONDS = 3;
@@ -85,31 +48,133 @@ final class RunCommand implements Callable<Integer> {
 
     private final Io io;
 
-    @Spec
     CommandSpec spec;
 
-    @Mixin
-    ModeSelection modes;
+    final ModeSelection modes = new ModeSelection();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.Converter.class,
-            description = "how long to wait for the lock (for each DIR): 500ms, 5s, 1.5s, 2m; a bare number means"
-                    + " seconds; 0 tries once (default: ${DEFAULT-VALUE})")
+    /** {@code --timeout}. */
     Duration timeout;
 
-    @Mixin
-    BackendOption backend;
+    final BackendOption backend = new BackendOption();
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress line while waiting")
+    /** {@code -q}, {@code --quiet}. */
     boolean quiet;
 
-    @Parameters(index = "0..*", paramLabel = "DIR... [--] COMMAND [ARG...]",
-            description = "the folder(s) to lock, e.g. voicemail folders, then the command and its arguments")
+    /** DIR... [--] COMMAND [ARG...]. */
     List<String> words;
 
     private List<String> command = List.of();
 
     RunCommand(Io io) {
         this.io = io;
+    }
+
+    /**
+     * The {@code run} command: its options, parameters and help text.
+     *
+     * @param io where the command writes
+     * @return the command line of {@code run}
+     */
+    static CommandLine commandLine(Io io) {
+        RunCommand run = new RunCommand(io);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(run);
+        spec.name("run");
+        spec.versionProvider(new AstlockCli.Version());
+        spec.usageMessage().sortOptions(false)
+                .customSynopsis("astlock run [-hqvV] [--debug] [--mode=MODE] [--conf=FILE] [--timeout=DURATION] [--backend=ID]%n"
+                    + "            DIR [--] COMMAND [ARG...]",
+                    "astlock run [OPTIONS] DIR... -- COMMAND [ARG...]")
+                .header("Run a command while holding folders' locks.")
+                .description("Takes DIR's lock as Asterisk does, runs COMMAND with the standard streams inherited, releases"
+                    + " the lock and exits with COMMAND's exit status. Keep COMMAND short: Asterisk gives up waiting after"
+                    + " 4-5 s and may then drop a caller's message.",
+                    "astlock's options go before DIR: everything after DIR is COMMAND with its own options, so"
+                    + " 'astlock run DIR touch f -h' runs 'touch f -h'. A '--' right after DIR is allowed.",
+                    "Several folders: 'astlock run DIR... -- COMMAND'; there the '--' is required, and every DIR must be an"
+                    + " existing folder (otherwise the first word after DIR counts as COMMAND). They are locked in a fixed"
+                    + " order, the same for every astlock: folders named Old after the others, folders named Deleted last"
+                    + " (as Asterisk nests them), otherwise by device and inode number; a folder named twice is locked"
+                    + " once. They are released in reverse order.",
+                    "COMMAND runs in a session of its own (setsid). The lock is held until COMMAND and every process it"
+                    + " started has ended, background processes included (a daemon that starts its own session is not"
+                    + " followed).",
+                    "While waiting longer than 1 s a line on standard error says who holds the lock (--quiet: none).",
+                    "On SIGTERM or SIGINT, every process of COMMAND's session gets SIGTERM (SIGKILL after "
+                    + RunCommand.GRACE_SECONDS + " s) and the lock is released only after all of them have ended. If"
+                    + " astlock itself is killed with SIGKILL, a guard process kills COMMAND's session at once.%n")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap("0:COMMAND succeeded",
+                        "64:usage error (bad option, duration or mode, no COMMAND, several folders without --)",
+                        "69:lock refused (symlink or odd file named lock, mode unsupported by the backend) or no usable backend",
+                        "70:the lock was lost while COMMAND ran (someone removed it) and COMMAND succeeded",
+                        "73:DIR missing or not a directory, or the lock file cannot be created (permission, read-only, full)",
+                        "74:the lock could not be released (I/O error) and COMMAND succeeded",
+                        "75:timeout: someone else held the lock for the whole --timeout",
+                        "78:--mode auto: asterisk.conf exists but cannot be read",
+                        "126:COMMAND cannot be executed",
+                        "127:COMMAND not found",
+                        "128+n:COMMAND was killed by signal n, or astlock by signal n (130 SIGINT, 143 SIGTERM)",
+                        "other:COMMAND's own exit status"))
+                .footer("%nExamples:",
+                    "  # move a message out of INBOX (the .txt first, as Asterisk deletes)",
+                    "  cd /var/spool/asterisk/voicemail/default/1234",
+                    "  astlock run INBOX mv INBOX/msg0003.txt INBOX/msg0003.wav /backup/",
+                    "  # two folders in one call",
+                    "  astlock run INBOX Old -- sh -c 'ln INBOX/msg0003.wav Old/msg0007.wav && ...'");
+        spec.addPositional(PositionalParamSpec.builder().index("0..*").arity("0..1").paramLabel("DIR... [--] COMMAND [ARG...]")
+                .type(List.class).auxiliaryTypes(String.class)
+                .description("the folder(s) to lock, e.g. voicemail folders, then the command and its arguments")
+                .setter(new ISetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T set(T value) {
+                        run.words = (List<String>) value;
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) run.words;
+                    }
+                }).build());
+        spec.addMixin("modes", run.modes.spec());
+        spec.addOption(OptionSpec.builder("--timeout").paramLabel("DURATION").defaultValue("5s").type(Duration.class)
+                .converters(new Durations.Converter())
+                .description("how long to wait for the lock (for each DIR): 500ms, 5s, 1.5s, 2m; a bare number means"
+                        + " seconds; 0 tries once (default: ${DEFAULT-VALUE})")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        run.timeout = (Duration) value;
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) run.timeout;
+                    }
+                }).build());
+        spec.addMixin("backend", run.backend.spec());
+        spec.addOption(OptionSpec.builder("-q", "--quiet").type(boolean.class).description("no progress line while waiting")
+                .setter(new ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        run.quiet = Boolean.TRUE.equals(value);
+                        return null;
+                    }
+                }).getter(new IGetter() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public <T> T get() {
+                        return (T) Boolean.valueOf(run.quiet);
+                    }
+                }).build());
+        AstlockCli.standardHelpOptions(spec);
+        run.spec = spec;
+        // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
+        return new CommandLine(spec).setStopAtPositional(true);
     }
 
     /** The folders and the command of a {@code run} command line. */
@@ -164,8 +229,10 @@ final class RunCommand implements Callable<Integer> {
         LockMode mode = modes.resolve(io);
         PathLocker locker = backend.locker(LockOptions.builder().mode(mode).timeout(timeout).build());
         List<Path> targets = LockOrder.sort(split.dirs());
-        io.info("locking " + targets + " (" + mode.asteriskName() + ": " + String.join(" and ", mode.lockFileNames())
-                + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout));
+        if (io.verbose()) { // the messages are built only when they are shown
+            io.info("locking " + targets + " (" + mode.asteriskName() + ": " + String.join(" and ", mode.lockFileNames())
+                    + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout));
+        }
 
         State state = new State();
         try (ShutdownGuard.Registration hook = ShutdownGuard.onExit(state::shutdown)) {
@@ -176,8 +243,10 @@ final class RunCommand implements Callable<Integer> {
                     return stopped;
                 }
             }
-            io.info("locked " + targets + " after " + Durations.format(Duration.ofNanos(System.nanoTime() - waitStart))
-                    + "; running " + commandLine());
+            if (io.verbose()) {
+                io.info("locked " + targets + " after " + Durations.format(Duration.ofNanos(System.nanoTime() - waitStart))
+                        + "; running " + commandLine());
+            }
             return runLocked(state);
         }
     }
@@ -239,8 +308,10 @@ final class RunCommand implements Callable<Integer> {
         int status;
         try {
             status = session.leader().waitFor();
-            io.info(commandLine() + " exited with " + status + (status > ExitCodes.SIGNAL_BASE
-                    ? " (killed by signal " + (status - ExitCodes.SIGNAL_BASE) + ")" : ""));
+            if (io.verbose()) {
+                io.info(commandLine() + " exited with " + status + (status > ExitCodes.SIGNAL_BASE
+                        ? " (killed by signal " + (status - ExitCodes.SIGNAL_BASE) + ")" : ""));
+            }
             awaitBackground(session);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -307,7 +378,9 @@ final class RunCommand implements Callable<Integer> {
         for (PathLock lock : locks) {
             try {
                 lock.close();
-                io.info("released " + lock.directory());
+                if (io.verbose()) {
+                    io.info("released " + lock.directory());
+                }
             } catch (LockLostException e) {
                 if (state.lost) {
                     io.warn("the lock on " + lock.directory() + " had been lost; nothing was released there");

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,8 +55,11 @@ final class StatusCommand implements Callable<Integer>, JsonOutput {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
+    final BackendOption backend = new BackendOption();
+
+    /** The options of {@link BackendOption#spec()}. */
     @Mixin
-    BackendOption backend;
+    CommandSpec backendOption = backend.spec();
 
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "directories to inspect")
     List<Path> dirs;

@@ -46,14 +46,20 @@ final class VmSpoolOptions {
             description = "how long to wait for each folder's lock (default: ${DEFAULT-VALUE}, as Asterisk)")
     Duration timeout;
 
+    final ModeSelection modes = new ModeSelection();
+
+    /** The options of {@link ModeSelection#spec()}. */
     @Mixin
-    ModeSelection modes;
+    CommandSpec modeOptions = modes.spec();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
+    final BackendOption backend = new BackendOption();
+
+    /** The options of {@link BackendOption#spec()}. */
     @Mixin
-    BackendOption backend;
+    CommandSpec backendOption = backend.spec();
 
     /**
      * Opens the spool.

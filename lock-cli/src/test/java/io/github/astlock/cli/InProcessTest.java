@@ -97,6 +97,15 @@ class InProcessTest {
         assertEquals(Duration.ofHours(1), Durations.parse("1h"));
         assertEquals(Duration.ZERO, Durations.parse("0"));
         assertEquals(Duration.ofMillis(250), Durations.parse(" .25S "));
+        // the limit, with and without a fraction and leading zeros
+        assertEquals(Duration.ofDays(366), Durations.parse("366d"));
+        assertEquals(Duration.ofDays(366), Durations.parse("0000031622400s"));
+        assertEquals(Duration.ofDays(366), Durations.parse("31622400.0000000004s"), "rounded to whole nanoseconds");
+        assertEquals(Duration.ofNanos(1_500_001), Durations.parse("1.5000005ms"), "half a nanosecond rounds up");
+        for (String tooLong : List.of("367d", "31622401s", "31622400.0000000005s", "527041m", "99999999999999999999ms")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(tooLong));
+            assertTrue(e.getMessage().contains("longer than 366 days"), e.getMessage());
+        }
         for (String badValue : List.of("", "s", "-1s", "5x", "1,5s", "5 s s", "1e3s", "9999999999999h", "5sec")) {
             assertThrows(IllegalArgumentException.class, () -> Durations.parse(badValue), badValue);
         }

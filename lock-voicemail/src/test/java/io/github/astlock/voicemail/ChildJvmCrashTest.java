@@ -135,8 +135,14 @@ class ChildJvmCrashTest {
                         lines.add(line);
                     }
                 }
-                p.destroyForcibly();
+                p.toHandle().destroyForcibly(); // unlike Process.destroyForcibly, leaves its output readable
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                // the child ran on while the lines above were read: what it reported since counts too
+                while ((line = r.readLine()) != null) {
+                    if (line.matches("[DMX] \\S+( \\S+)?")) {
+                        lines.add(line);
+                    }
+                }
             }
             for (String l : lines) {
                 String[] w = l.split(" ");
@@ -150,8 +156,12 @@ class ChildJvmCrashTest {
             VoicemailSpool after = recover(root);
             assertClean(after, "round " + round);
             Map<String, List<String>> loc = locations(after);
+            // the one move or delete in flight when killed may have gone through unreported
+            int changed = 0;
             for (Map.Entry<String, String> e : expected.entrySet()) {
-                assertEquals(List.of(e.getValue()), loc.get(e.getKey()), "round " + round + ": " + e.getKey());
+                if (!List.of(e.getValue()).equals(loc.get(e.getKey())) && ++changed > 1) {
+                    assertEquals(List.of(e.getValue()), loc.get(e.getKey()), "round " + round + ": " + e.getKey());
+                }
             }
             // at most the one operation in flight when killed may have gone through unreported
             int extra = 0;
