@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The {@code --backend} option: which backend performs the file operations. */
 final class BackendOption {
     /** The value of {@code --backend}, {@code null} when not given. */
-    String id;
+    final Binding<String> id = new Binding<>();
 
     /**
      * The option {@code --backend}, bound to this object: a mixin for a command defined in code,
@@ -26,19 +26,7 @@ final class BackendOption {
         mixin.addOption(OptionSpec.builder("--backend").paramLabel("ID").type(String.class)
                 .description("jna, jnr (both modes) or nio (lockfile only); default: the best usable one, or"
                         + " -Dastlock.backend (see: astlock backends)")
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        id = (String) value;
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) id;
-                    }
-                }).build());
+                .setter(id).getter(id).build());
         return mixin;
     }
 
@@ -51,9 +39,10 @@ final class BackendOption {
      */
     PathLocker locker(LockOptions options) {
         try {
-            return id == null ? PathLocker.create(options) : PathLocker.create(options, id);
+            String chosen = id.value();
+            return chosen == null ? PathLocker.create(options) : PathLocker.create(options, chosen);
         } catch (BackendSelectionException e) {
-            BackendSelectionException admin = new BackendSelectionException(Messages.backendProblem(id != null ? id
+            BackendSelectionException admin = new BackendSelectionException(Messages.backendProblem(id.value() != null ? id.value()
                     : System.getProperty(io.github.astlock.LockBackends.BACKEND_PROPERTY)));
             admin.initCause(e);
             throw admin;

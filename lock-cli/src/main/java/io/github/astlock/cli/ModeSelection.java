@@ -29,10 +29,10 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class ModeSelection {
     /** The value of {@code --mode}: a fixed mode, or a {@link Choice} of {@code null} for {@code auto}. */
-    Choice mode;
+    final Binding<Choice> mode = new Binding<>();
 
     /** The value of {@code --conf}. */
-    Path conf;
+    final Binding<Path> conf = new Binding<>();
 
     /**
      * The options {@code --mode} and {@code --conf}, bound to this object: a mixin for a command
@@ -48,36 +48,12 @@ final class ModeSelection {
                 .converters(new ModeConverter())
                 .description("lockfile (<DIR>/.lock, Asterisk's default), flock (<DIR>/lock), both (flock and lockfile,"
                         + " excludes Asterisk in either mode) or auto: the lockmode of --conf (default: ${DEFAULT-VALUE})")
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        mode = (Choice) value;
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) mode;
-                    }
-                }).build());
+                .setter(mode).getter(mode).build());
         mixin.addOption(OptionSpec.builder("--conf").paramLabel("FILE").defaultValue("/etc/asterisk/asterisk.conf")
                 .type(Path.class).converters(new PathConverter())
                 .description("asterisk.conf read by --mode auto; a missing file means lockfile, as for Asterisk"
                         + " (default: ${DEFAULT-VALUE})")
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        conf = (Path) value;
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) conf;
-                    }
-                }).build());
+                .setter(conf).getter(conf).build());
         return mixin;
     }
 
@@ -127,10 +103,11 @@ final class ModeSelection {
      * @throws ConfigException when {@code asterisk.conf} exists but cannot be read
      */
     LockMode resolve(Io io) throws ConfigException {
-        if (mode != null && mode.mode != null) {
-            return mode.mode;
+        Choice choice = mode.value();
+        if (choice != null && choice.mode != null) {
+            return choice.mode;
         }
-        return auto(conf, io);
+        return auto(conf.value(), io);
     }
 
     static LockMode auto(Path conf, Io io) throws ConfigException {

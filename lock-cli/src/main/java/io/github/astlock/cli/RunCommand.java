@@ -53,15 +53,15 @@ final class RunCommand implements Callable<Integer> {
     final ModeSelection modes = new ModeSelection();
 
     /** {@code --timeout}. */
-    Duration timeout;
+    final Binding<Duration> timeout = new Binding<>();
 
     final BackendOption backend = new BackendOption();
 
     /** {@code -q}, {@code --quiet}. */
-    boolean quiet;
+    final Binding<Boolean> quiet = new Binding<>(Boolean.FALSE);
 
     /** DIR... [--] COMMAND [ARG...]. */
-    List<String> words;
+    final Binding<List<String>> words = new Binding<>();
 
     private List<String> command = List.of();
 
@@ -124,53 +124,16 @@ final class RunCommand implements Callable<Integer> {
         spec.addPositional(PositionalParamSpec.builder().index("0..*").arity("0..1").paramLabel("DIR... [--] COMMAND [ARG...]")
                 .type(List.class).auxiliaryTypes(String.class)
                 .description("the folder(s) to lock, e.g. voicemail folders, then the command and its arguments")
-                .setter(new ISetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T set(T value) {
-                        run.words = (List<String>) value;
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) run.words;
-                    }
-                }).build());
+                .setter(run.words).getter(run.words).build());
         spec.addMixin("modes", run.modes.spec());
         spec.addOption(OptionSpec.builder("--timeout").paramLabel("DURATION").defaultValue("5s").type(Duration.class)
                 .converters(new Durations.Converter())
                 .description("how long to wait for the lock (for each DIR): 500ms, 5s, 1.5s, 2m; a bare number means"
                         + " seconds; 0 tries once (default: ${DEFAULT-VALUE})")
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        run.timeout = (Duration) value;
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) run.timeout;
-                    }
-                }).build());
+                .setter(run.timeout).getter(run.timeout).build());
         spec.addMixin("backend", run.backend.spec());
         spec.addOption(OptionSpec.builder("-q", "--quiet").type(boolean.class).description("no progress line while waiting")
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        run.quiet = Boolean.TRUE.equals(value);
-                        return null;
-                    }
-                }).getter(new IGetter() {
-                    @Override
-                    @SuppressWarnings("unchecked")
-                    public <T> T get() {
-                        return (T) Boolean.valueOf(run.quiet);
-                    }
-                }).build());
+                .setter(run.quiet).getter(run.quiet).build());
         AstlockCli.standardHelpOptions(spec);
         run.spec = spec;
         // everything after DIR is COMMAND, options included, as with env(1) or sudo(8)
@@ -216,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Split split = split(words == null ? List.of() : words, Path.of(""));
+        Split split = split(words.value() == null ? List.of() : words.value(), Path.of(""));
         if (split.dirs().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "no DIR given: astlock run [OPTIONS] DIR [--] COMMAND [ARG...]");
@@ -227,11 +190,11 @@ final class RunCommand implements Callable<Integer> {
                     + " [--] COMMAND [ARG...], or for several folders: astlock run [OPTIONS] DIR... -- COMMAND [ARG...]");
         }
         LockMode mode = modes.resolve(io);
-        PathLocker locker = backend.locker(LockOptions.builder().mode(mode).timeout(timeout).build());
+        PathLocker locker = backend.locker(LockOptions.builder().mode(mode).timeout(timeout.value()).build());
         List<Path> targets = LockOrder.sort(split.dirs());
         if (io.verbose()) { // the messages are built only when they are shown
             io.info("locking " + targets + " (" + mode.asteriskName() + ": " + String.join(" and ", mode.lockFileNames())
-                    + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout));
+                    + ") with backend " + locker.backend().id() + ", timeout " + Durations.format(timeout.value()));
         }
 
         State state = new State();
@@ -258,15 +221,15 @@ final class RunCommand implements Callable<Integer> {
      * @throws LockException when the lock cannot be taken (the locks already taken are released first)
      */
     private Integer lockOne(State state, PathLocker locker, Path target, LockMode mode) throws LockException {
-        WaitProgress progress = quiet ? null : WaitProgress.start(io.err, io.errIsTerminal, Duration.ofSeconds(1),
+        WaitProgress progress = Boolean.TRUE.equals(quiet.value()) ? null : WaitProgress.start(io.err, io.errIsTerminal, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), waited -> "astlock: waiting for " + target + " (" + mode.asteriskName()
-                        + "), " + Durations.format(waited) + " of " + Durations.format(timeout) + "; held by "
+                        + "), " + Durations.format(waited) + " of " + Durations.format(timeout.value()) + "; held by "
                         + WaitProgress.holder(locker, target, mode));
         try {
             if (!state.waiting(Thread.currentThread())) {
                 return ExitCodes.SIGNAL_BASE + 15;
             }
-            PathLock lock = locker.lockInterruptibly(target, timeout);
+            PathLock lock = locker.lockInterruptibly(target, timeout.value());
             if (!state.adopt(lock)) {
                 return ExitCodes.SIGNAL_BASE + 15; // the JVM is stopping; the locks were released already
             }

@@ -71,7 +71,7 @@ final class VmSpoolOptions {
      * @throws VoicemailException when the voicemail directory is missing
      */
     VoicemailSpool open(Io io, boolean recover) throws ConfigException, VoicemailException {
-        Path conf = modes.conf.toAbsolutePath();
+        Path conf = modes.conf.value().toAbsolutePath();
         AsteriskConfig asterisk;
         try {
             asterisk = AsteriskConfig.load(conf);
