@@ -92,19 +92,6 @@ public final class LocalLockTable {
     private final Map<Key, Entry> entries = new HashMap<>();
 
     /**
-     * Waits for the turn of a directory, without hand-overs.
-     *
-     * @param key      the directory
-     * @param deadline the deadline on the {@link System#nanoTime()} scale
-     * @return the entry whose turn the caller now has, or {@code null} when the deadline passed
-     * @throws AlreadyHeldException when the calling thread has the turn already
-     * @throws InterruptedException when interrupted while waiting
-     */
-    public Entry acquire(Key key, long deadline) throws InterruptedException {
-        return acquire(key, deadline, null);
-    }
-
-    /**
      * Waits for the turn of a directory. A turn granted at the moment the deadline passes is
      * still taken; one granted when the thread is interrupted is taken too, with the interrupt
      * status set again, so that the caller gives back what may have been handed over.
@@ -210,8 +197,7 @@ public final class LocalLockTable {
      */
     public boolean handOverWanted(Entry e, Object compatibility) {
         synchronized (e) {
-            Waiter w = e.queue.peekFirst();
-            return compatibility != null && w != null && compatibility.equals(w.compatibility)
+            return nextIsCompatible(e, compatibility)
                     && e.handOvers < MAX_HAND_OVERS && System.nanoTime() - e.onDiskSince < MAX_HAND_OVER_NANOS;
         }
     }
@@ -229,8 +215,7 @@ public final class LocalLockTable {
     public boolean handOver(Entry e, Object compatibility, Object state) {
         Thread next;
         synchronized (e) {
-            Waiter w = e.queue.peekFirst();
-            if (compatibility == null || w == null || !compatibility.equals(w.compatibility)) {
+            if (!nextIsCompatible(e, compatibility)) {
                 return false;
             }
             e.handOvers++;
@@ -239,19 +224,6 @@ public final class LocalLockTable {
         dereference(e);
         LockSupport.unpark(next);
         return true;
-    }
-
-    /**
-     * Returns how many hand-overs in a row the holder of an entry received (0 after an
-     * acquisition on disk).
-     *
-     * @param e the entry
-     * @return the count
-     */
-    public int handOversInARow(Entry e) {
-        synchronized (e) {
-            return e.handOvers;
-        }
     }
 
     /**
@@ -282,6 +254,12 @@ public final class LocalLockTable {
         if (next != null) {
             LockSupport.unpark(next);
         }
+    }
+
+    /** Whether the first queued thread waits with a locker of the given compatibility; under the entry's monitor. */
+    private static boolean nextIsCompatible(Entry e, Object compatibility) {
+        Waiter w = e.queue.peekFirst();
+        return compatibility != null && w != null && compatibility.equals(w.compatibility);
     }
 
     /**
