@@ -28,7 +28,12 @@ public class LockFailedException extends LockException {
         /** The calling thread already holds this directory (locks are not re-entrant). */
         ALREADY_HELD,
         /** Any other error of the operating system. */
-        IO_ERROR
+        IO_ERROR,
+        /**
+         * The JVM is exiting and has already released the locks it held: a lock taken now would
+         * stay on disk after the exit, so it was given back at once.
+         */
+        SHUTTING_DOWN
     }
 
     /** The kind of refusal. */

@@ -7,6 +7,7 @@ import io.github.astlock.internal.DirectoryLockProtocol;
 import io.github.astlock.internal.Errors;
 import io.github.astlock.internal.FlockProtocol;
 import io.github.astlock.internal.HolderDescription;
+import io.github.astlock.internal.ExitRelease;
 import io.github.astlock.internal.LocalLockTable;
 import io.github.astlock.internal.LockProtocol;
 import io.github.astlock.internal.LockfileProtocol;
@@ -52,8 +53,6 @@ public final class PathLocker {
     /** Locks held in this JVM, released by a shutdown hook if still held at exit. */
     private static final java.util.Set<PathLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicBoolean HOOK = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Set when the JVM exits: from then on locks are released on disk, never handed over. */
-    private static volatile boolean EXITING;
 
     private final LockOptions options;
     private final LockBackendProvider backend;
@@ -285,6 +284,7 @@ public final class PathLocker {
         if (handed != null) {
             Handle handle = new Handle(dir, mode, backend.id(), (LockProtocol.Held) handed, entry, compatibility);
             track(handle);
+            refuseWhenExiting(handle);
             if (Thread.interrupted()) {
                 // Handed over as the interrupt came: give it on (or release it) at once.
                 try {
@@ -297,6 +297,7 @@ public final class PathLocker {
             LOG.debug("locked {} ({}, backend {}), handed over by another thread", dir, mode, backend.id());
             return handle;
         }
+        Handle handle;
         try {
             if (!backend.supportsDirectoryLock()) {
                 RootFolderCheck.checkPath(ops, dir, mode);
@@ -304,9 +305,8 @@ public final class PathLocker {
             LockProtocol.Held held = protocol.acquire(dir, dirStatus, deadline, backoff);
             table.takenOnDisk(entry);
             LOG.debug("locked {} ({}, backend {})", dir, mode, backend.id());
-            Handle handle = new Handle(dir, mode, backend.id(), held, entry, compatibility);
+            handle = new Handle(dir, mode, backend.id(), held, entry, compatibility);
             track(handle);
-            return handle;
         } catch (LockTimeoutException e) {
             table.release(entry);
             LOG.debug("{}", e.getMessage()); // the caller's business: it gets the exception or an empty tryLock
@@ -317,6 +317,8 @@ public final class PathLocker {
         } finally {
             backoff.close();
         }
+        refuseWhenExiting(handle); // outside the try: giving back also gives the turn back
+        return handle;
     }
 
     /**
@@ -465,9 +467,30 @@ public final class PathLocker {
         }
     }
 
-    /** Releases the locks still held when the JVM exits normally or on SIGTERM/SIGINT. */
+    /**
+     * Gives a lock back at once when the JVM began exiting while it was taken: the exit hook may
+     * already have gone through the held locks without it. Either the hook finds the handle (it
+     * was tracked before this look) or this look finds the flag the hook sets before it starts.
+     */
+    private static void refuseWhenExiting(Handle handle) throws LockException {
+        if (!ExitRelease.exiting()) {
+            return;
+        }
+        try {
+            handle.close();
+        } catch (LockException | RuntimeException e) {
+            LOG.debug("giving back {} while the JVM exits: {}", handle.directory(), e.getMessage());
+        }
+        throw ExitRelease.refusal(handle.directory(), handle.mode());
+    }
+
+    /**
+     * Releases the locks still held when the JVM exits normally or on SIGTERM/SIGINT, then the
+     * lock files no caller holds yet: one just made, or one on its way from a closing thread to
+     * a waiting one (see {@link ExitRelease}).
+     */
     private static void releaseAllAtExit() {
-        EXITING = true;
+        ExitRelease.begin();
         for (PathLock lock : HELD) {
             try {
                 LOG.warn("JVM exiting: releasing {} still held", lock);
@@ -475,6 +498,10 @@ public final class PathLocker {
             } catch (LockException | RuntimeException e) {
                 LOG.warn("JVM exiting: {}", e.getMessage());
             }
+        }
+        int more = ExitRelease.releaseRemaining();
+        if (more > 0) {
+            LOG.warn("JVM exiting: released {} more lock file(s) that were being taken or passed between threads", more);
         }
     }
 
@@ -582,7 +609,7 @@ public final class PathLocker {
          * reports the loss as usual, and the waiter takes the lock on disk.
          */
         private boolean handOver() {
-            if (EXITING || !table.handOverWanted(entry, compatibility)) {
+            if (ExitRelease.exiting() || !table.handOverWanted(entry, compatibility)) {
                 return false;
             }
             try {

@@ -58,18 +58,32 @@ class HandOverTest {
 
     @Test
     void waitingThreadReceivesTheLockWithoutADiskRoundTrip() throws Exception {
-        PathLock first = locker.lock(DIR);
-        int links = fs.linkCalls.get();
-        CompletableFuture<PathLock> waiter = queuedWaiter(locker);
-        first.close();
-        assertTrue(first.isReleased());
-        try (PathLock second = waiter.get(30, TimeUnit.SECONDS)) {
-            assertEquals(links, fs.linkCalls.get(), "handed over: no new link");
-            assertTrue(fs.exists(LOCK), ".lock stayed in place");
-            assertTrue(second.isValid(), "the receiver holds a valid lock");
+        // A lock held on disk longer than the table's bound is released, not handed over; on a
+        // busy machine queueing the waiter can take that long, so rounds that overran the bound
+        // (measured from before the lock call, so never shorter than the table's own measure)
+        // are repeated, and only a round within it decides.
+        for (int round = 0; round < 50; round++) {
+            long t0 = System.nanoTime();
+            PathLock first = locker.lock(DIR);
+            int links = fs.linkCalls.get();
+            CompletableFuture<PathLock> waiter = queuedWaiter(locker);
+            boolean inTime = System.nanoTime() - t0 < LocalLockTable.MAX_HAND_OVER_NANOS;
+            first.close();
+            assertTrue(first.isReleased());
+            try (PathLock second = waiter.get(30, TimeUnit.SECONDS)) {
+                assertTrue(second.isValid(), "the receiver holds a valid lock");
+                if (!inTime) {
+                    continue;
+                }
+                assertEquals(links, fs.linkCalls.get(), "handed over: no new link");
+                assertTrue(fs.exists(LOCK), ".lock stayed in place");
+            }
+            assertFalse(fs.exists(LOCK), "the receiver's close released on disk (nobody waited)");
+            assertTrue(fs.list(DIR).isEmpty(), "nothing left behind: " + fs.list(DIR));
+            return;
         }
-        assertFalse(fs.exists(LOCK), "the receiver's close released on disk (nobody waited)");
-        assertTrue(fs.list(DIR).isEmpty(), "nothing left behind: " + fs.list(DIR));
+        org.junit.jupiter.api.Assumptions.abort("in 50 rounds this machine never queued a waiter within "
+                + LocalLockTable.MAX_HAND_OVER_NANOS / 1_000_000 + " ms of taking the lock; the hand-over was not tested");
     }
 
     @Test

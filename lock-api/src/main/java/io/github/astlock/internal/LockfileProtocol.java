@@ -141,32 +141,61 @@ public final class LockfileProtocol implements LockProtocol {
             } catch (ErrnoException e) {
                 throw Errors.map(dir, mode(), Errors.Step.CREATE_TEMP, e);
             }
-            while (true) {
-                boolean linked;
-                try {
-                    linked = ops.link(temp, lock);
-                } catch (ErrnoException e) {
-                    throw Errors.map(dir, mode(), Errors.Step.LINK, e);
+            HeldLockfile candidate = new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner, record);
+            boolean made = false;
+            try {
+                if (!ExitRelease.register(candidate)) {
+                    throw ExitRelease.refusal(dir, mode());
                 }
-                if (!linked && isOurs(dir, lock, ours, owner)) {
-                    // KD-7: the link was made although EEXIST was reported (NFS retransmission).
-                    LOG.debug("link reported EEXIST but {} is our temporary file with our token: the lock is ours", lock);
-                    linked = true;
+                while (true) {
+                    if (link(candidate, dir, lock, temp, ours, owner)) {
+                        made = true;
+                        sweepLeftovers(dir);
+                        return candidate;
+                    }
+                    if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
+                        continue;
+                    }
+                    if (!backoff.pause(deadline)) {
+                        throw new LockTimeoutException(dir, mode(),
+                                backoff.elapsed(), HolderDescription.ofLockfile(ops, lock));
+                    }
                 }
-                if (linked) {
-                    sweepLeftovers(dir);
-                    return new HeldLockfile(new HeldInode(ops, dir, lock, mode(), ours), owner, record);
-                }
-                if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
-                    continue;
-                }
-                if (!backoff.pause(deadline)) {
-                    throw new LockTimeoutException(dir, mode(),
-                            backoff.elapsed(), HolderDescription.ofLockfile(ops, lock));
+            } finally {
+                if (!made) {
+                    ExitRelease.unregister(candidate);
                 }
             }
         } finally {
             removeTemp(temp);
+        }
+    }
+
+    /**
+     * One attempt: links the temporary file to {@code .lock}, under the candidate's monitor, so
+     * that the exit hook's release of it (see {@link ExitRelease}) comes wholly before or after.
+     *
+     * @return whether {@code .lock} is ours now
+     * @throws LockException when the link fails, or when the JVM exits (the candidate was ended)
+     */
+    private boolean link(HeldLockfile candidate, Path dir, Path lock, Path temp, FileStat ours, LockOwner owner)
+            throws LockException {
+        synchronized (candidate) {
+            if (candidate.ended) {
+                throw ExitRelease.refusal(dir, mode());
+            }
+            boolean linked;
+            try {
+                linked = ops.link(temp, lock);
+            } catch (ErrnoException e) {
+                throw Errors.map(dir, mode(), Errors.Step.LINK, e);
+            }
+            if (!linked && isOurs(dir, lock, ours, owner)) {
+                // KD-7: the link was made although EEXIST was reported (NFS retransmission).
+                LOG.debug("link reported EEXIST but {} is our temporary file with our token: the lock is ours", lock);
+                linked = true;
+            }
+            return linked;
         }
     }
 
@@ -412,6 +441,11 @@ public final class LockfileProtocol implements LockProtocol {
         private final LockOwner owner;
         /** The owner record exactly as written into the lock file. */
         private final byte[] record;
+        /**
+         * Set by the first release, whatever its outcome: the file is no longer ours to remove,
+         * and no attempt may make it again (see {@link ExitRelease}). Guarded by this object.
+         */
+        private boolean ended;
 
         HeldLockfile(HeldInode held, LockOwner owner, byte[] record) {
             this.held = held;
@@ -492,8 +526,24 @@ public final class LockfileProtocol implements LockProtocol {
          * separate {@code lstat} of the moved name is made (backends without descriptors still
          * make one). Content equal to the record we wrote proves the token without parsing it.
          */
+        /**
+         * {@inheritDoc} A second call, which only the exit hook makes (racing the holder's own
+         * release while the JVM exits), does nothing.
+         */
         @Override
-        public void release() throws LockException {
+        public synchronized void release() throws LockException {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            try {
+                releaseOnce();
+            } finally {
+                ExitRelease.unregister(this);
+            }
+        }
+
+        private void releaseOnce() throws LockException {
             checkBeforeRelease();
             FileOps ops = held.ops;
             // A fresh name, not the temporary file's: should that one not have been removed

@@ -62,7 +62,7 @@ public final class ChildMain {
     private static void writeFailure(Path file, int size) throws Exception {
         JnrBackendProvider provider = new JnrBackendProvider();
         provider.fileOps().lstat(file); // loads everything before counting descriptors
-        int before = TestSupport.openDescriptors();
+        int before = TestSupport.openDescriptorsTo(file);
         try {
             provider.fileOps().createExclusive(file, 0644, new byte[size]);
             System.out.println("result=created size " + Files.size(file));
@@ -70,6 +70,6 @@ public final class ChildMain {
             System.out.println("result=" + e.errno().name() + " op " + e.operation());
         }
         System.out.println("exists=" + Files.exists(file));
-        System.out.println("fdDelta=" + (TestSupport.openDescriptors() - before));
+        System.out.println("fdDelta=" + (TestSupport.openDescriptorsTo(file) - before));
     }
 }

@@ -99,4 +99,27 @@ final class TestSupport {
             return (int) s.count();
         }
     }
+
+    /**
+     * The descriptors of this process open on {@code file} (by the path the kernel reports for
+     * them): unlike {@link #openDescriptors()}, not moved by descriptors the JVM opens for itself
+     * meanwhile (a jar, a log) on a busy machine.
+     */
+    static int openDescriptorsTo(Path file) throws IOException {
+        String target = file.toAbsolutePath().toString();
+        int n = 0;
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                try {
+                    String to = Files.readSymbolicLink(fd).toString();
+                    if (to.equals(target) || to.equals(target + " (deleted)")) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile (the listing's own descriptor, for one)
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -14,6 +14,7 @@ import io.github.astlock.PathLocker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,6 +250,42 @@ public abstract class CrossProcessRules extends BadInputRules {
                 assertTrue(second.isValid(), mode + ": the waiting thread must hold a lock of its own, not the "
                         + "lost one");
                 assertTrue(Files.exists(folder.resolve(mode.lockFileName())), mode + ": no lock file while held");
+            }
+        }
+    }
+
+    /** Child JVMs XP05 makes exit, per mode with a lock file. */
+    private static final int EXIT_ROUNDS = 8;
+
+    /**
+     * XP05: a JVM that exits while its threads take a folder in turn without a pause, so that
+     * the lock is often just being made, or on its way from a closing thread to a waiting one,
+     * never leaves {@code .lock} behind (a file naming a dead process, which Asterisk would wait
+     * for). Only modes with a lock file are checked: the kernel drops {@code flock(2)} locks with
+     * the process. Each round exits after a different number of holds.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void XP05_exitWhileThreadsPassTheLockLeavesNoLockFile() throws Exception {
+        java.util.Random random = new java.util.Random();
+        for (LockMode mode : declaredModes()) {
+            if (mode == LockMode.FLOCK) {
+                continue;
+            }
+            Path folder = Files.createDirectory(dir.resolve(mode.name().toLowerCase(java.util.Locale.ROOT)));
+            for (int round = 1; round <= EXIT_ROUNDS; round++) {
+                long holds = 20 + random.nextInt(400);
+                try (PeerProcess child = ChildJvm.start(getClass(), "turns-exit", mode, folder,
+                        Integer.toString(TURN_THREADS), Long.toString(holds))) {
+                    child.awaitLine("EXITING", TckEnvironment.processLimit());
+                    assertEquals(0, child.awaitExit(START), mode + " round " + round + ": " + child.transcript());
+                    assertFalse(child.transcript().contains("ERROR"), mode + " round " + round
+                            + ": a thread failed: " + child.transcript());
+                    assertFalse(Files.exists(folder.resolve(LockMode.LOCKFILE.lockFileName()), LinkOption.NOFOLLOW_LINKS),
+                            mode + " round " + round + ": the JVM exited after " + holds + " holds and left "
+                                    + folder.resolve(".lock") + " behind: " + child.transcript());
+                }
             }
         }
     }

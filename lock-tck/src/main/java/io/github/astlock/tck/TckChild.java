@@ -120,6 +120,42 @@ public final class TckChild {
                 System.exit(0);
                 return;
             }
+            case "turns-exit": {
+                // THREADS threads take DIR in turn without a pause (so the lock is often on its
+                // way from one to another); once they have held it HOLDS times in all, the JVM
+                // exits while they go on. Refusals because the JVM exits are expected.
+                int threads = Integer.parseInt(args[4]);
+                long holds = Long.parseLong(args[5]);
+                PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode)
+                        .timeout(COUNT_LOCK_WAIT).build(), backend);
+                java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+                for (int t = 0; t < threads; t++) {
+                    Thread turn = new Thread(() -> {
+                        while (true) {
+                            try (PathLock lock = locker.lock(dir)) {
+                                if (count.incrementAndGet() >= holds) {
+                                    reached.countDown();
+                                }
+                            } catch (io.github.astlock.LockFailedException e) {
+                                if (e.reason() != io.github.astlock.LockFailedException.Reason.SHUTTING_DOWN) {
+                                    say("ERROR " + e);
+                                }
+                                return;
+                            } catch (LockException e) {
+                                say("ERROR " + e);
+                                return;
+                            }
+                        }
+                    }, "turns-" + t);
+                    turn.setDaemon(true);
+                    turn.start();
+                }
+                reached.await();
+                say("EXITING after " + count.get() + " holds");
+                System.exit(0);
+                return;
+            }
             case "race": {
                 // One line "go" per round: try once with the dead-owner policy, answer HELD or
                 // MISS, then wait for the next line before releasing; "quit" ends.
