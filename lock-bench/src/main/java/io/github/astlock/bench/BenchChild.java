@@ -78,6 +78,18 @@ public final class BenchChild {
     private static void count(String backend, LockMode mode, Path dir, Path counter, int n) throws Exception {
         PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).timeout(Duration.ofSeconds(60)).build(),
                 backend);
+        // Warm-up, outside the timed part: the same loop on a folder and counter of this process's
+        // own, so that the contended run measures compiled code, as the C processes run.
+        String own = dir.getFileName() + "-warm-" + ProcessHandle.current().pid();
+        Path warmDir = Files.createDirectories(dir.resolveSibling(own));
+        Path warmCounter = dir.resolveSibling(own + ".count");
+        for (int i = 0; i < n; i++) {
+            try (PathLock lock = locker.lock(warmDir)) {
+                TckChild.increment(warmCounter);
+            }
+        }
+        Files.delete(warmCounter);
+        Files.delete(warmDir);
         say("READY");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         long t0 = System.nanoTime();
