@@ -89,6 +89,7 @@ public final class BenchChild {
             }
         }
         Files.delete(warmCounter);
+        Files.deleteIfExists(warmDir.resolve(LockMode.FLOCK.lockFileName())); // kept by FLOCK mode by design
         Files.delete(warmDir);
         say("READY");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
