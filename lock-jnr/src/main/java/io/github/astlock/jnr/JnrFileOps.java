@@ -1,5 +1,6 @@
 package io.github.astlock.jnr;
 
+import io.github.astlock.jnr.calls.JnrAtCalls;
 import io.github.astlock.spi.AtPath;
 import io.github.astlock.spi.DescriptorRead;
 import io.github.astlock.spi.Errno;

@@ -1,5 +1,6 @@
 package io.github.astlock.jnr;
 
+import io.github.astlock.jnr.calls.JnrAtCalls;
 import io.github.astlock.spi.Availability;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileStat;

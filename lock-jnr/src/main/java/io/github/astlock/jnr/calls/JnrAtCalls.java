@@ -1,4 +1,4 @@
-package io.github.astlock.jnr;
+package io.github.astlock.jnr.calls;
 
 import jnr.ffi.LibraryLoader;
 
@@ -13,9 +13,10 @@ import jnr.ffi.LibraryLoader;
  * every architecture this backend runs on passes in the same register either way, and which the
  * C library reads only when a file is created.
  *
- * <p>Public only because jnr-ffi implements it in a generated class; the package is not
- * exported. Where jnr-ffi cannot implement it, {@link #load()} gives {@code null} and the
- * backend names files by their paths.
+ * <p>Not an API: public, in a package of its own that the module exports, only because jnr-ffi
+ * implements it in a class it generates outside this module, which must see the interface (on
+ * the module path a package that is not exported stops it). Where jnr-ffi still cannot implement
+ * it, {@link #load()} gives {@code null} and the backend names files by their paths.
  */
 public interface JnrAtCalls {
     /**
