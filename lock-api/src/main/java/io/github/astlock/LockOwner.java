@@ -2,12 +2,12 @@ package io.github.astlock;
 
 import io.github.astlock.internal.OwnerLiveness;
 import io.github.astlock.internal.ProcessScope;
+import io.github.astlock.internal.RandomBytes;
 import io.github.astlock.internal.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,8 +57,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     /** The first line of every record. */
     public static final String MAGIC = "astlock-owner 1";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String JVM_ID = UUID.randomUUID().toString();
+    private static final String JVM_ID = randomUuid();
     private static final long PID = ProcessHandle.current().pid();
     private static final long START = ProcessScope.selfStartTicks();
     private static final String HOST = hostName();
@@ -163,7 +162,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
      */
     public static LockOwner forThisProcess() {
         byte[] t = new byte[12];
-        RANDOM.nextBytes(t);
+        RandomBytes.fill(t);
         ProcessScope scope = ProcessScope.current();
         return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now(), scope.boot(),
                 scope.pidNamespace(), scope.timeNamespace());
@@ -283,6 +282,16 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     public static long startTicks(long pid) {
         long t = ProcessScope.startTicks(pid);
         return t < 0 ? -1 : t;
+    }
+
+    /**
+     * A random (version 4) UUID, as {@link UUID#randomUUID()} makes, from the random bytes
+     * of temporary names and tokens (see {@link RandomBytes} for why not from that method).
+     */
+    private static String randomUuid() {
+        long msb = RandomBytes.nextLong() & ~0xf000L | 0x4000L;
+        long lsb = RandomBytes.nextLong() & ~(0xc0L << 56) | 0x80L << 56;
+        return new UUID(msb, lsb).toString();
     }
 
     private static String hostName() {
