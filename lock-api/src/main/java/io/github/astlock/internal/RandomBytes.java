@@ -4,6 +4,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * Random bytes for the names of temporary files, the owner record's token and the JVM's id.
@@ -45,7 +46,7 @@ public final class RandomBytes {
                 int n = Math.min(out.length - done, BLOCK - used);
                 System.arraycopy(BUFFER, used, out, done, n);
                 // handed out once only
-                java.util.Arrays.fill(BUFFER, used, used + n, (byte) 0);
+                Arrays.fill(BUFFER, used, used + n, (byte) 0);
                 used += n;
                 done += n;
             }

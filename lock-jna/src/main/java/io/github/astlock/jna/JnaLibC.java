@@ -124,7 +124,9 @@ final class JnaLibC implements LibC {
      * Binds the functions of a library.
      *
      * @param c                 the C library
-     * @param callsBeforeDirect how many calls go through {@link Function} objects first
+     * @param callsBeforeDirect how many calls go through {@link Function} objects first;
+     *                          {@link Integer#MAX_VALUE}: all of them, even when the direct
+     *                          mappings are registered already (for tests)
      */
     JnaLibC(NativeLibrary c, int callsBeforeDirect) {
         this.c = c;
