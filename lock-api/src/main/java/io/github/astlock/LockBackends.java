@@ -41,6 +41,19 @@ public final class LockBackends {
             + "io.github.astlock:lock-jna or io.github.astlock:lock-jnr (both modes), "
             + "or io.github.astlock:lock-nio (LOCKFILE only, no native code)";
 
+    /**
+     * Highest priority first, equal priorities by id. A class rather than composed comparators,
+     * whose lambdas cost a command that takes one lock noticeable start-up time.
+     */
+    private static final Comparator<LockBackendProvider> BEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(LockBackendProvider a, LockBackendProvider b) {
+            int byPriority = Integer.compare(b.priority(), a.priority());
+            return byPriority != 0 ? byPriority
+                    : a.id().toLowerCase(Locale.ROOT).compareTo(b.id().toLowerCase(Locale.ROOT));
+        }
+    };
+
     private LockBackends() {
     }
 
@@ -103,8 +116,7 @@ public final class LockBackends {
         instantiate(ServiceLoader.load(LockBackendProvider.class, loader), candidates, broken);
         List<LockBackendProvider> order = new ArrayList<>();
         try {
-            candidates.sort(Comparator.comparingInt(LockBackendProvider::priority).reversed()
-                    .thenComparing(c -> c.id().toLowerCase(Locale.ROOT)));
+            candidates.sort(BEST_FIRST);
             String wanted = id == null || id.isBlank() ? null : id.strip().toLowerCase(Locale.ROOT);
             for (LockBackendProvider c : candidates) {
                 if (wanted == null || c.id().toLowerCase(Locale.ROOT).equals(wanted)) {

@@ -2,12 +2,12 @@ package io.github.astlock;
 
 import io.github.astlock.internal.OwnerLiveness;
 import io.github.astlock.internal.ProcessScope;
+import io.github.astlock.internal.RandomBytes;
 import io.github.astlock.internal.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,8 +57,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     /** The first line of every record. */
     public static final String MAGIC = "astlock-owner 1";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String JVM_ID = UUID.randomUUID().toString();
+    private static final String JVM_ID = randomUuid();
     private static final long PID = ProcessHandle.current().pid();
     private static final long START = ProcessScope.selfStartTicks();
     private static final String HOST = hostName();
@@ -163,7 +162,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
      */
     public static LockOwner forThisProcess() {
         byte[] t = new byte[12];
-        RANDOM.nextBytes(t);
+        RandomBytes.fill(t);
         ProcessScope scope = ProcessScope.current();
         return new LockOwner(PID, START, HOST, JVM_ID, HexFormat.of().formatHex(t), Instant.now(), scope.boot(),
                 scope.pidNamespace(), scope.timeNamespace());
@@ -203,7 +202,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
             return OwnRecord.bytes(token, acquired);
         }
         return (MAGIC + "\npid=" + pid + "\nstart=" + start + "\nhost=" + host + "\njvm=" + jvm + "\ntoken=" + token
-                + "\nacquired=" + acquired + "\nboot=" + boot + "\npidns=" + pidNamespace + "\ntimens=" + timeNamespace
+                + "\nacquired=" + isoInstant(acquired) + "\nboot=" + boot + "\npidns=" + pidNamespace + "\ntimens=" + timeNamespace
                 + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -228,7 +227,7 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
         }
 
         static byte[] bytes(String token, Instant acquired) {
-            byte[] middle = (token + "\nacquired=" + acquired).getBytes(StandardCharsets.UTF_8);
+            byte[] middle = (token + "\nacquired=" + isoInstant(acquired)).getBytes(StandardCharsets.UTF_8);
             byte[] out = new byte[HEAD.length + middle.length + TAIL.length];
             System.arraycopy(HEAD, 0, out, 0, HEAD.length);
             System.arraycopy(middle, 0, out, HEAD.length, middle.length);
@@ -283,6 +282,73 @@ public record LockOwner(long pid, long start, String host, String jvm, String to
     public static long startTicks(long pid) {
         long t = ProcessScope.startTicks(pid);
         return t < 0 ? -1 : t;
+    }
+
+    /**
+     * An instant as {@link Instant#toString()} writes it ({@code 2026-11-26T03:04:05.123Z}: UTC,
+     * seconds always, the fraction in groups of three digits as far as needed), for the years
+     * 0 to 9999; other years are left to that method. Written out here because that method sets
+     * up the JDK's whole date formatting machinery on first use, a noticeable part of the
+     * start-up time of a command that takes one lock.
+     *
+     * @param t the instant
+     * @return its ISO-8601 text
+     */
+    static String isoInstant(Instant t) {
+        long seconds = t.getEpochSecond();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // the civil date of a day count (days since 1970-01-01), with years starting in March
+        long shifted = days + 719_468L; // days since 0000-03-01
+        long era = Math.floorDiv(shifted, 146_097L);
+        long dayOfEra = shifted - era * 146_097L;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long monthIndex = (5 * dayOfYear + 2) / 153; // 0 = March
+        int day = (int) (dayOfYear - (153 * monthIndex + 2) / 5 + 1);
+        int month = (int) (monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return t.toString();
+        }
+        StringBuilder sb = new StringBuilder(30);
+        digits(sb, year, 4).append('-');
+        digits(sb, month, 2).append('-');
+        digits(sb, day, 2).append('T');
+        digits(sb, secondOfDay / 3600, 2).append(':');
+        digits(sb, secondOfDay / 60 % 60, 2).append(':');
+        digits(sb, secondOfDay % 60, 2);
+        int nano = t.getNano();
+        if (nano != 0) {
+            sb.append('.');
+            if (nano % 1_000_000 == 0) {
+                digits(sb, nano / 1_000_000, 3);
+            } else if (nano % 1_000 == 0) {
+                digits(sb, nano / 1_000, 6);
+            } else {
+                digits(sb, nano, 9);
+            }
+        }
+        return sb.append('Z').toString();
+    }
+
+    /** Appends a number of at most {@code width} digits, with leading zeros. */
+    private static StringBuilder digits(StringBuilder sb, long value, int width) {
+        String v = Long.toString(value);
+        for (int i = v.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(v);
+    }
+
+    /**
+     * A random (version 4) UUID, as {@link UUID#randomUUID()} makes, from the random bytes
+     * of temporary names and tokens (see {@link RandomBytes} for why not from that method).
+     */
+    private static String randomUuid() {
+        long msb = RandomBytes.nextLong() & ~0xf000L | 0x4000L;
+        long lsb = RandomBytes.nextLong() & ~(0xc0L << 56) | 0x80L << 56;
+        return new UUID(msb, lsb).toString();
     }
 
     private static String hostName() {

@@ -14,7 +14,6 @@ import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -50,8 +49,6 @@ public final class LockfileProtocol implements LockProtocol {
     public static final Pattern ASTERISK_TEMP = Pattern.compile("\\.lock-[0-9a-f]{8}");
     private static final char[] NAME_CHARS =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-".toCharArray();
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FileOps ops;
     private final int permissions;
@@ -93,7 +90,7 @@ public final class LockfileProtocol implements LockProtocol {
      */
     public static String newTempName() {
         byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
+        RandomBytes.fill(b);
         StringBuilder sb = new StringBuilder(TEMP_PREFIX.length() + 8).append(TEMP_PREFIX);
         for (byte x : b) {
             sb.append(NAME_CHARS[x & 63]);

@@ -42,7 +42,7 @@ public final class AstlockCli implements Callable<Integer> {
     /** JNA's list of the system's library folders; when it is set, JNA does not search for them. */
     private static final String JNA_LIBRARY_FOLDERS = "jna.platform.library.path";
     /** picocli's list of built-in converters it does not set up (regular expressions of class names). */
-    private static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    static final String PICOCLI_CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
     private final Io io;
 
@@ -98,15 +98,21 @@ public final class AstlockCli implements Callable<Integer> {
      * @return the exit status, see {@link ExitCodes}
      */
     public int execute(String... args) {
-        CommandLine cl = new CommandLine(rootSpec());
-        // Building a command's model costs start-up time: when the command line names one
-        // command, only that one is built; otherwise (help, no or an unknown command) all are.
-        String named = commandNamed(args);
-        for (String name : COMMANDS) {
-            if (named == null || named.equals(name)) {
-                cl.addSubcommand(command(name));
+        // the usual "run" command line is read without picocli, which takes long to set up
+        QuickRun quick = QuickRun.parse(args, io);
+        if (quick != null) {
+            try {
+                io.level(quick.level);
+                Logging.configure(quick.level);
+                return quick.run.run(quick.split);
+            } catch (Exception e) {
+                return failure(e, null);
+            } finally {
+                io.out.flush();
+                io.err.flush();
             }
         }
+        CommandLine cl = commandLine(args);
         cl.setOut(io.out);
         cl.setErr(io.err);
         cl.setExpandAtFiles(false); // "@file" in a COMMAND's arguments must stay as it is
@@ -120,6 +126,25 @@ public final class AstlockCli implements Callable<Integer> {
             io.out.flush();
             io.err.flush();
         }
+    }
+
+    /**
+     * The model of {@code astlock} with the commands a command line needs: when it names one
+     * command, only that one is built (building a command's model costs start-up time);
+     * otherwise (help, no or an unknown command) all are.
+     *
+     * @param args the command line
+     * @return the command line of {@code astlock}
+     */
+    CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(rootSpec());
+        String named = commandNamed(args);
+        for (String name : COMMANDS) {
+            if (named == null || named.equals(name)) {
+                cl.addSubcommand(command(name));
+            }
+        }
+        return cl;
     }
 
     /**
@@ -220,6 +245,19 @@ public final class AstlockCli implements Callable<Integer> {
     }
 
     private int executeParsed(ParseResult parsed) {
+        Logging.Level level = level(parsed);
+        io.level(level);
+        Logging.configure(level);
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /**
+     * The log level a parsed command line asks for: {@code --debug} or {@code -v} at any level.
+     *
+     * @param parsed the parsed command line
+     * @return the level
+     */
+    static Logging.Level level(ParseResult parsed) {
         Logging.Level level = Logging.Level.WARN;
         for (ParseResult r = parsed; r != null; r = r.subcommand()) {
             if (r.hasMatchedOption("--debug")) {
@@ -228,9 +266,7 @@ public final class AstlockCli implements Callable<Integer> {
                 level = Logging.Level.INFO;
             }
         }
-        io.level(level);
-        Logging.configure(level);
-        return new CommandLine.RunLast().execute(parsed);
+        return level;
     }
 
     private int usageError(CommandLine.ParameterException e, String[] args) {

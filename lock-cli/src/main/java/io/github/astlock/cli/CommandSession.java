@@ -1,5 +1,6 @@
 package io.github.astlock.cli;
 
+import io.github.astlock.LockOwner;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -86,7 +87,10 @@ final class CommandSession {
      */
     static CommandSession start(List<String> command, Io io) throws IOException {
         Optional<Path> setsid = onPath("setsid");
-        String token = ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        // Unguessable, so that nobody can make the guard pick another session: a fresh
+        // acquisition token of the library, never written anywhere, which costs less to make
+        // than setting up a SecureRandom.
+        String token = ProcessHandle.current().pid() + "-" + LockOwner.forThisProcess().token();
         Process guard = null;
         if (setsid.isPresent()) {
             try {

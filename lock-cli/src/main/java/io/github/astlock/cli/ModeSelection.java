@@ -28,6 +28,12 @@ import picocli.CommandLine.TypeConversionException;
  * mode, and a warning says so.
  */
 final class ModeSelection {
+    /** The default of {@code --mode}. */
+    static final String DEFAULT_MODE = "auto";
+
+    /** The default of {@code --conf}. */
+    static final String DEFAULT_CONF = "/etc/asterisk/asterisk.conf";
+
     /** The value of {@code --mode}: a fixed mode, or a {@link Choice} of {@code null} for {@code auto}. */
     final Binding<Choice> mode = new Binding<>();
 
@@ -44,12 +50,12 @@ final class ModeSelection {
      */
     CommandSpec spec() {
         CommandSpec mixin = CommandSpec.wrapWithoutInspection(this);
-        mixin.addOption(OptionSpec.builder("--mode").paramLabel("MODE").defaultValue("auto").type(Choice.class)
+        mixin.addOption(OptionSpec.builder("--mode").paramLabel("MODE").defaultValue(DEFAULT_MODE).type(Choice.class)
                 .converters(new ModeConverter())
                 .description("lockfile (<DIR>/.lock, Asterisk's default), flock (<DIR>/lock), both (flock and lockfile,"
                         + " excludes Asterisk in either mode) or auto: the lockmode of --conf (default: ${DEFAULT-VALUE})")
                 .setter(mode).getter(mode).build());
-        mixin.addOption(OptionSpec.builder("--conf").paramLabel("FILE").defaultValue("/etc/asterisk/asterisk.conf")
+        mixin.addOption(OptionSpec.builder("--conf").paramLabel("FILE").defaultValue(DEFAULT_CONF)
                 .type(Path.class).converters(new PathConverter())
                 .description("asterisk.conf read by --mode auto; a missing file means lockfile, as for Asterisk"
                         + " (default: ${DEFAULT-VALUE})")

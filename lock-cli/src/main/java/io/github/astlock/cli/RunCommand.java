@@ -44,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
     /** Seconds COMMAND has to stop after SIGTERM before it is killed. */
     static final int GRACE_SECONDS = 3;
 
+    /** The default of {@code --timeout}. */
+    static final String DEFAULT_TIMEOUT = "5s";
+
     private static final Pattern ERRNO = Pattern.compile("error(?:=|: )(\\d+)");
 
     private final Io io;
@@ -126,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
                 .description("the folder(s) to lock, e.g. voicemail folders, then the command and its arguments")
                 .setter(run.words).getter(run.words).build());
         spec.addMixin("modes", run.modes.spec());
-        spec.addOption(OptionSpec.builder("--timeout").paramLabel("DURATION").defaultValue("5s").type(Duration.class)
+        spec.addOption(OptionSpec.builder("--timeout").paramLabel("DURATION").defaultValue(DEFAULT_TIMEOUT).type(Duration.class)
                 .converters(new Durations.Converter())
                 .description("how long to wait for the lock (for each DIR): 500ms, 5s, 1.5s, 2m; a bare number means"
                         + " seconds; 0 tries once (default: ${DEFAULT-VALUE})")
@@ -184,11 +187,22 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "no DIR given: astlock run [OPTIONS] DIR [--] COMMAND [ARG...]");
         }
-        command = split.command();
-        if (command.isEmpty()) {
+        if (split.command().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no COMMAND given: astlock run [OPTIONS] DIR"
                     + " [--] COMMAND [ARG...], or for several folders: astlock run [OPTIONS] DIR... -- COMMAND [ARG...]");
         }
+        return run(split);
+    }
+
+    /**
+     * Locks the folders, runs COMMAND and releases.
+     *
+     * @param split the folders and COMMAND, neither empty
+     * @return the exit status
+     * @throws Exception what {@link #call()} throws, but no usage error
+     */
+    int run(Split split) throws Exception {
+        command = split.command();
         LockMode mode = modes.resolve(io);
         PathLocker locker = backend.locker(LockOptions.builder().mode(mode).timeout(timeout.value()).build());
         List<Path> targets = LockOrder.sort(split.dirs());

@@ -30,8 +30,12 @@ public final class NioBackendProvider implements LockBackendProvider {
     /** This backend's id. */
     public static final String ID = "nio";
 
-    private final Availability availability = check();
-    private final NioFileOps ops = new NioFileOps();
+    /**
+     * Checked on first use, not when the provider is made: backend discovery makes every
+     * provider but asks only until one is usable, and a higher-priority backend usually is.
+     */
+    private volatile Availability availability;
+    private NioFileOps ops;
 
     /** Creates the provider; cheap, as {@link java.util.ServiceLoader} requires. */
     public NioBackendProvider() {
@@ -58,7 +62,12 @@ public final class NioBackendProvider implements LockBackendProvider {
 
     @Override
     public Availability availability() {
-        return availability;
+        Availability a = availability;
+        if (a == null) {
+            a = check(); // the same result on every thread, so a second check does no harm
+            availability = a;
+        }
+        return a;
     }
 
     @Override
@@ -77,7 +86,10 @@ public final class NioBackendProvider implements LockBackendProvider {
     }
 
     @Override
-    public FileOps fileOps() {
+    public synchronized FileOps fileOps() {
+        if (ops == null) {
+            ops = new NioFileOps();
+        }
         return ops;
     }
 }
