@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * or the end of its pause. An event between the registration and the wait is not lost, because
  * each registration remembers how many events it has already seen.
  */
-public final class ReleaseEvents {
+public final class ReleaseEvents implements ReleaseSource {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
 
     /**
@@ -103,6 +103,7 @@ public final class ReleaseEvents {
      * @return the registration, to be closed when the wait ends; {@code null} when the directory
      *     cannot be watched (the caller then polls)
      */
+    @Override
     public synchronized Registration register(Path dir) {
         lastUse = System.nanoTime();
         Watched w = byPath.get(dir);
@@ -256,7 +257,7 @@ public final class ReleaseEvents {
     }
 
     /** One waiter's interest in one directory. Not for use by several threads at once. */
-    public final class Registration implements AutoCloseable {
+    public final class Registration implements io.github.astlock.spi.ReleaseWatch {
         private final Watched watched;
         private long seen;
         private boolean closed;
@@ -276,6 +277,7 @@ public final class ReleaseEvents {
          * @return {@code true} when woken by an event
          * @throws InterruptedException when interrupted while waiting
          */
+        @Override
         public boolean await(long nanos) throws InterruptedException {
             synchronized (watched) {
                 long end = System.nanoTime() + nanos;
@@ -289,6 +291,17 @@ public final class ReleaseEvents {
                 seen = watched.events;
                 return true;
             }
+        }
+
+        /**
+         * Always {@code false}: the shared watch does not tell whether the folder's file system
+         * reports every change, nor whether an event was lost.
+         *
+         * @return {@code false}
+         */
+        @Override
+        public boolean reportsEveryRemoval() {
+            return false;
         }
 
         /** Ends the interest; the watch is cancelled when no other waiter needs it. */
