@@ -1,0 +1,210 @@
+package io.github.astlock.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inotify watch's own logic against scripted system calls: which events wake, what the poll
+ * is asked for, and that every descriptor is closed on every path. The real kernel is exercised
+ * by the compatibility kit (rules SPI14 and SPI15) on each native backend.
+ */
+class InotifyWatchTest {
+    private static final Path DIR = Path.of("/spool/1234/INBOX");
+
+    /** Scripted calls: each poll reports the inotify descriptor readable when events are queued. */
+    private static final class Script implements InotifyWatch.Calls {
+        final Deque<byte[]> reads = new ArrayDeque<>();
+        final List<Integer> pollTimeouts = new ArrayList<>();
+        final List<Integer> pollCounts = new ArrayList<>();
+        final List<Integer> closed = new ArrayList<>();
+        ErrnoException failAddWatch;
+        ErrnoException failEventfd;
+        long fsType = 0x01021994L;
+        int nextFd = 10;
+
+        @Override
+        public int inotifyInit(Path dir) {
+            return nextFd++;
+        }
+
+        @Override
+        public int inotifyAddWatch(int fd, Path dir, int mask) throws ErrnoException {
+            if (failAddWatch != null) {
+                throw failAddWatch;
+            }
+            assertEquals(0, mask & 0x8, "never IN_CLOSE_WRITE");
+            assertEquals(0, mask & 0x10, "never IN_CLOSE_NOWRITE");
+            assertEquals(0, mask & 0x20, "never IN_OPEN");
+            return 1;
+        }
+
+        @Override
+        public int eventfd(Path dir) throws ErrnoException {
+            if (failEventfd != null) {
+                throw failEventfd;
+            }
+            return nextFd++;
+        }
+
+        @Override
+        public int poll(byte[] fds, int nfds, int timeoutMillis, Path dir) {
+            pollTimeouts.add(timeoutMillis);
+            pollCounts.add(nfds);
+            ByteBuffer b = ByteBuffer.wrap(fds).order(ByteOrder.nativeOrder());
+            boolean readable = !reads.isEmpty() && nfds == 2;
+            b.putShort(8 + 6, (short) (readable ? 1 : 0));
+            if (!readable) {
+                try {
+                    Thread.sleep(timeoutMillis); // as the kernel's poll: at least that long
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return readable ? 1 : 0;
+        }
+
+        @Override
+        public long read(int fd, byte[] buf, Path dir) {
+            byte[] next = reads.poll();
+            if (next == null) {
+                return -1;
+            }
+            System.arraycopy(next, 0, buf, 0, next.length);
+            return next.length;
+        }
+
+        @Override
+        public void write(int fd, byte[] buf) {
+        }
+
+        @Override
+        public void close(int fd) {
+            closed.add(fd);
+        }
+
+        @Override
+        public long fileSystemType(Path dir) {
+            return fsType;
+        }
+    }
+
+    /** One {@code struct inotify_event}, its name padded with NULs to 16 bytes. */
+    private static byte[] event(int mask, String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        int len = name.isEmpty() ? 0 : 16;
+        ByteBuffer b = ByteBuffer.allocate(16 + len).order(ByteOrder.nativeOrder());
+        b.putInt(1).putInt(mask).putInt(0).putInt(len).put(n);
+        return b.array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteBuffer b = ByteBuffer.allocate(java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    @Test
+    void onlyTheLockNamesWake() throws Exception {
+        Script s = new Script();
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            s.reads.add(concat(event(InotifyWatch.IN_DELETE, ".lock-0123abcd"), event(InotifyWatch.IN_ATTRIB, ".lock.x"),
+                    event(InotifyWatch.IN_MODIFY, "locks"), event(InotifyWatch.IN_DELETE, ".loc")));
+            assertFalse(w.await(3_000_000), "other names must not wake");
+            s.reads.add(concat(event(InotifyWatch.IN_DELETE, "msg0000.txt"), event(InotifyWatch.IN_DELETE, ".lock")));
+            assertTrue(w.await(Long.MAX_VALUE / 4));
+            s.reads.add(event(InotifyWatch.IN_MOVED_FROM, "lock"));
+            assertTrue(w.await(Long.MAX_VALUE / 4));
+            assertTrue(w.reportsEveryRemoval(), "tmpfs, nothing lost");
+        }
+        assertEquals(List.of(10, 11).size(), s.closed.size());
+        assertTrue(s.closed.containsAll(List.of(10, 11)), "both descriptors closed: " + s.closed);
+    }
+
+    @Test
+    void pollTimeoutsAreRoundedUpAndNeverZero() throws Exception {
+        Script s = new Script();
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            long t0 = System.nanoTime();
+            assertFalse(w.await(1_500_000));
+            assertTrue(System.nanoTime() - t0 >= 1_500_000, "a wait nothing wakes lasts at least as long as asked");
+            assertFalse(s.pollTimeouts.isEmpty());
+            assertFalse(w.await(1));
+            assertFalse(w.await(0));
+        }
+        assertTrue(s.pollTimeouts.stream().allMatch(t -> t > 0), "no poll of 0 ms: " + s.pollTimeouts);
+    }
+
+    @Test
+    void lostEventsWakeAndEndTheCertainty() throws Exception {
+        Script s = new Script();
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            s.reads.add(event(InotifyWatch.IN_Q_OVERFLOW, ""));
+            assertTrue(w.await(Long.MAX_VALUE / 4));
+            assertFalse(w.reportsEveryRemoval(), "after an overflow a removal may have passed unreported");
+        }
+    }
+
+    @Test
+    void anEndedWatchWakesOnceThenOnlyWaitsOnTheEventfd() throws Exception {
+        Script s = new Script();
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            s.reads.add(concat(event(InotifyWatch.IN_DELETE_SELF, ""), event(InotifyWatch.IN_IGNORED, "")));
+            assertTrue(w.await(Long.MAX_VALUE / 4));
+            assertFalse(w.reportsEveryRemoval());
+            s.reads.add(event(InotifyWatch.IN_DELETE, ".lock"));
+            assertFalse(w.await(2_000_000), "nothing is read from a watch that has ended");
+            assertEquals(1, s.pollCounts.get(s.pollCounts.size() - 1), "only the eventfd is polled");
+        }
+    }
+
+    @Test
+    void aFileSystemOfAnUnknownKindIsNotTrustedToReportEverything() throws Exception {
+        Script s = new Script();
+        s.fsType = 0x6969; // NFS
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            assertFalse(w.reportsEveryRemoval());
+        }
+        assertTrue(InotifyWatch.isLocal(0xEF53));
+        assertTrue(InotifyWatch.isLocal(0xFFFFFFFF9123683EL), "a sign-extended btrfs magic");
+        assertFalse(InotifyWatch.isLocal(0x794C7630L), "overlayfs");
+    }
+
+    @Test
+    void aFailedSetUpClosesWhatItOpened() {
+        Script s = new Script();
+        s.failAddWatch = new ErrnoException("inotify_add_watch", DIR, Errno.of(28));
+        ErrnoException e = assertThrows(ErrnoException.class, () -> InotifyWatch.open(DIR, s));
+        assertSame(s.failAddWatch, e);
+        assertEquals(List.of(10), s.closed);
+
+        Script t = new Script();
+        t.failEventfd = new ErrnoException("eventfd", DIR, Errno.of(24));
+        assertThrows(ErrnoException.class, () -> InotifyWatch.open(DIR, t));
+        assertEquals(List.of(10), t.closed, "the inotify descriptor is closed when the eventfd fails");
+    }
+
+    @Test
+    void aClosedWatchCannotWaitAndClosesOnce() throws Exception {
+        Script s = new Script();
+        ReleaseWatch w = InotifyWatch.open(DIR, s);
+        w.close();
+        w.close();
+        assertEquals(2, s.closed.size());
+        assertThrows(IllegalStateException.class, () -> w.await(1));
+    }
+}
