@@ -32,8 +32,14 @@ import java.util.concurrent.TimeUnit;
  * waiter): the JDK's {@code WatchService} wakes three threads in a row for one release (its
  * poller thread, the thread that hands its events to waiters, then the waiter); a wake-up costs
  * 0.1 to 0.4 ms there, so the hand-over took 0.85 ms at the median, twice a C waiter's. Waiting
- * in the kernel on the waiting thread itself costs one wake-up. One inotify instance per wait
- * costs three descriptors' worth of system calls (about 15 µs) on the contended path only.
+ * in the kernel on the waiting thread itself costs one wake-up. Closing an inotify descriptor,
+ * however, waits for the kernel to retire the instance (a grace period of its file-notification
+ * layer): 5 to 16 ms on that machine, on the waiter's path just after it took the lock, which
+ * made the hand-over ten times slower than the old one. So an instance (its inotify descriptor
+ * and eventfd) is not closed by the waiter: {@link #close()} removes the folder's watch
+ * ({@code inotify_rm_watch}, which the kernel retires in the background), empties both
+ * descriptors and keeps the instance for the next wait of the JVM; a daemon thread closes an
+ * instance nobody has reused for 50 ms, and exits when none is left.
  */
 public final class InotifyWatch implements ReleaseWatch {
     /** {@code IN_MODIFY}: an entry was written. */
@@ -71,6 +77,10 @@ public final class InotifyWatch implements ReleaseWatch {
     private static final int EVENT_HEADER = 16;
     /** Room for a few dozen events per read; more are read by the next call. */
     private static final int EVENT_BUFFER = 1024;
+    /** How long a finished wait's instance is kept for the next wait before it is closed. */
+    static final long LINGER_MILLIS = 50;
+    /** The most instances kept for reuse; more are closed at once (by the closing thread). */
+    private static final int MAX_IDLE = 8;
 
     /**
      * {@code statfs(2)} {@code f_type} values of local file systems: the kernel makes every change
@@ -118,6 +128,14 @@ public final class InotifyWatch implements ReleaseWatch {
          *     reached, {@code ENOENT} or {@code ENOTDIR}
          */
         int inotifyAddWatch(int fd, Path dir, int mask) throws ErrnoException;
+
+        /**
+         * {@code inotify_rm_watch(fd, wd)}; an error (the watch is already gone) is ignored.
+         *
+         * @param fd the inotify descriptor
+         * @param wd the watch descriptor
+         */
+        void inotifyRemoveWatch(int fd, int wd);
 
         /**
          * {@code eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)}.
@@ -183,8 +201,10 @@ public final class InotifyWatch implements ReleaseWatch {
 
     private final Calls calls;
     private final Path dir;
+    private final Instance instance;
     private final int inotify;
     private final int wakeup;
+    private final int wd;
     private final boolean local;
     private final Interruptor channel = new Interruptor();
     /** {@code struct pollfd[2]}: the eventfd first, then the inotify descriptor. */
@@ -194,13 +214,17 @@ public final class InotifyWatch implements ReleaseWatch {
     private boolean incomplete;
     /** Set when the watch ended (the folder is gone) or the descriptor failed: only time wakes. */
     private boolean ended;
+    /** Set when a descriptor failed: the instance is closed instead of kept. */
+    private boolean broken;
     private boolean closed;
 
-    private InotifyWatch(Calls calls, Path dir, int inotify, int wakeup, boolean local) {
-        this.calls = calls;
+    private InotifyWatch(Path dir, Instance instance, int wd, boolean local) {
+        this.calls = instance.calls;
         this.dir = dir;
-        this.inotify = inotify;
-        this.wakeup = wakeup;
+        this.instance = instance;
+        this.inotify = instance.inotify;
+        this.wakeup = instance.wakeup;
+        this.wd = wd;
         this.local = local;
         ByteBuffer b = ByteBuffer.wrap(pollfds).order(ByteOrder.nativeOrder());
         b.putInt(0, wakeup).putShort(4, POLLIN);
@@ -208,37 +232,36 @@ public final class InotifyWatch implements ReleaseWatch {
     }
 
     /**
-     * Starts watching a folder. Every descriptor opened here is closed again when a later step
-     * fails.
+     * Starts watching a folder, on an instance a finished wait left for reuse or on a new one.
+     * Every descriptor opened here is closed again when a later step fails.
      *
      * @param dir   the folder
-     * @param calls the backend's system calls
+     * @param calls the backend's system calls; instances are reused only with the same object
      * @return the watch; the caller closes it
      * @throws ErrnoException when a call fails (for example {@code ENOSPC} or {@code EMFILE} at an
-     *     inotify limit); nothing is left open then
+     *     inotify limit, {@code ENOENT} or {@code ENOTDIR}); nothing is left open then
      */
     public static ReleaseWatch open(Path dir, Calls calls) throws ErrnoException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(calls, "calls");
-        int inotify = calls.inotifyInit(dir);
-        int wakeup = -1;
+        Instance in = Pool.take(calls);
+        if (in == null) {
+            in = Instance.create(calls, dir);
+        }
+        int wd;
         try {
-            calls.inotifyAddWatch(inotify, dir, MASK);
-            wakeup = calls.eventfd(dir);
-            boolean local;
-            try {
-                local = isLocal(calls.fileSystemType(dir));
-            } catch (ErrnoException e) {
-                local = false; // unknown: the core keeps its short safety pause
-            }
-            return new InotifyWatch(calls, dir, inotify, wakeup, local);
+            wd = calls.inotifyAddWatch(in.inotify, dir, MASK);
         } catch (ErrnoException | RuntimeException | Error e) {
-            if (wakeup >= 0) {
-                calls.close(wakeup);
-            }
-            calls.close(inotify);
+            Pool.give(in, true); // nothing was added: the instance is as clean as before
             throw e;
         }
+        boolean local;
+        try {
+            local = isLocal(calls.fileSystemType(dir));
+        } catch (ErrnoException e) {
+            local = false; // unknown: the core keeps its short safety pause
+        }
+        return new InotifyWatch(dir, in, wd, local);
     }
 
     /**
@@ -277,6 +300,7 @@ public final class InotifyWatch implements ReleaseWatch {
                 // Cannot happen with two valid descriptors; sleep instead of polling again.
                 ended = true;
                 incomplete = true;
+                broken = true;
                 TimeUnit.NANOSECONDS.sleep(left);
                 return false;
             }
@@ -326,6 +350,7 @@ public final class InotifyWatch implements ReleaseWatch {
             } catch (ErrnoException e) {
                 ended = true;
                 incomplete = true;
+                broken = true;
                 return true;
             }
             if (n <= 0) {
@@ -336,7 +361,9 @@ public final class InotifyWatch implements ReleaseWatch {
             while (at + EVENT_HEADER <= n) {
                 int mask = b.getInt(at + 4);
                 int len = b.getInt(at + 12);
-                if ((mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF)) != 0) {
+                if (b.getInt(at) != wd && (mask & IN_Q_OVERFLOW) == 0) {
+                    // an event of an earlier wait's watch on this instance (its IN_IGNORED)
+                } else if ((mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF)) != 0) {
                     wake = true;
                     if ((mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT)) != 0) {
                         incomplete = true;
@@ -373,6 +400,11 @@ public final class InotifyWatch implements ReleaseWatch {
         return local && !incomplete && !closed;
     }
 
+    /**
+     * Ends the watch: removes the folder's watch, empties the eventfd (an interrupt may have
+     * written to it) and the event queue, and leaves the instance for the next wait; see the
+     * class description for why it is not closed here.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -384,14 +416,138 @@ public final class InotifyWatch implements ReleaseWatch {
         } catch (IOException e) {
             // implCloseChannel throws nothing
         }
-        calls.close(wakeup);
-        calls.close(inotify);
+        boolean reusable = !broken;
+        try {
+            calls.inotifyRemoveWatch(inotify, wd);
+            reusable &= drain(wakeup) && drain(inotify);
+        } catch (RuntimeException | Error e) {
+            reusable = false;
+            throw e;
+        } finally {
+            Pool.give(instance, reusable);
+        }
+    }
+
+    /** Reads a non-blocking descriptor until it is empty; {@code false} when a read fails. */
+    private boolean drain(int fd) {
+        try {
+            for (int i = 0; i < 64; i++) {
+                if (calls.read(fd, events, dir) <= 0) {
+                    return true;
+                }
+            }
+        } catch (ErrnoException e) {
+            // fall through
+        }
+        return false;
     }
 
     @Override
     public String toString() {
         return "InotifyWatch[" + dir + (local ? ", local" : "") + (incomplete ? ", incomplete" : "")
                 + (closed ? ", closed" : "") + "]";
+    }
+
+    /** An inotify descriptor and the eventfd that ends its waits, kept together for reuse. */
+    private static final class Instance {
+        final Calls calls;
+        final int inotify;
+        final int wakeup;
+        long idleSince;
+
+        private Instance(Calls calls, int inotify, int wakeup) {
+            this.calls = calls;
+            this.inotify = inotify;
+            this.wakeup = wakeup;
+        }
+
+        static Instance create(Calls calls, Path dir) throws ErrnoException {
+            int inotify = calls.inotifyInit(dir);
+            try {
+                return new Instance(calls, inotify, calls.eventfd(dir));
+            } catch (ErrnoException | RuntimeException | Error e) {
+                calls.close(inotify);
+                throw e;
+            }
+        }
+
+        void closeNow() {
+            calls.close(wakeup);
+            calls.close(inotify);
+        }
+    }
+
+    /**
+     * The instances finished waits left for reuse, and the daemon thread that closes those
+     * nobody reused in time (and those that cannot be reused), so that no waiter pays for a close.
+     */
+    private static final class Pool {
+        private static final java.util.ArrayDeque<Instance> IDLE = new java.util.ArrayDeque<>();
+        private static final java.util.ArrayDeque<Instance> TO_CLOSE = new java.util.ArrayDeque<>();
+        private static Thread closer;
+
+        private Pool() {
+        }
+
+        static synchronized Instance take(Calls calls) {
+            for (java.util.Iterator<Instance> it = IDLE.descendingIterator(); it.hasNext(); ) {
+                Instance in = it.next();
+                if (in.calls == calls) {
+                    it.remove();
+                    return in;
+                }
+            }
+            return null;
+        }
+
+        static synchronized void give(Instance in, boolean reusable) {
+            in.idleSince = System.nanoTime();
+            if (reusable && IDLE.size() < MAX_IDLE) {
+                IDLE.addLast(in);
+            } else {
+                TO_CLOSE.addLast(in);
+            }
+            if (closer == null) {
+                Thread t = new Thread(Pool::closeIdle, "astlock-release-watch-closer");
+                t.setDaemon(true);
+                closer = t;
+                t.start();
+            } else if (!TO_CLOSE.isEmpty()) {
+                Pool.class.notifyAll();
+            }
+        }
+
+        /** The closing thread: closes what is due, sleeps until the next is due, ends when none is left. */
+        private static void closeIdle() {
+            long linger = TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+            while (true) {
+                java.util.List<Instance> due = new java.util.ArrayList<>();
+                synchronized (Pool.class) {
+                    due.addAll(TO_CLOSE);
+                    TO_CLOSE.clear();
+                    long now = System.nanoTime();
+                    while (!IDLE.isEmpty() && now - IDLE.peekFirst().idleSince >= linger) {
+                        due.add(IDLE.pollFirst());
+                    }
+                    if (due.isEmpty()) {
+                        if (IDLE.isEmpty()) {
+                            closer = null;
+                            return;
+                        }
+                        long wait = IDLE.peekFirst().idleSince + linger - now;
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(Pool.class, Math.max(wait, 1));
+                        } catch (InterruptedException e) {
+                            // a daemon of ours: nobody interrupts it; go on tidying
+                        }
+                        continue;
+                    }
+                }
+                for (Instance in : due) {
+                    in.closeNow(); // may take milliseconds: the kernel retires the instance
+                }
+            }
+        }
     }
 
     /**

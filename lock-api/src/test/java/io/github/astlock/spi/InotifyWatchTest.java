@@ -29,7 +29,9 @@ class InotifyWatchTest {
         final Deque<byte[]> reads = new ArrayDeque<>();
         final List<Integer> pollTimeouts = new ArrayList<>();
         final List<Integer> pollCounts = new ArrayList<>();
-        final List<Integer> closed = new ArrayList<>();
+        final List<Integer> closed = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> removed = new ArrayList<>();
+        int nextWd = 1;
         ErrnoException failAddWatch;
         ErrnoException failEventfd;
         long fsType = 0x01021994L;
@@ -48,7 +50,12 @@ class InotifyWatchTest {
             assertEquals(0, mask & 0x8, "never IN_CLOSE_WRITE");
             assertEquals(0, mask & 0x10, "never IN_CLOSE_NOWRITE");
             assertEquals(0, mask & 0x20, "never IN_OPEN");
-            return 1;
+            return nextWd++;
+        }
+
+        @Override
+        public void inotifyRemoveWatch(int fd, int wd) {
+            removed.add(wd);
         }
 
         @Override
@@ -131,8 +138,8 @@ class InotifyWatchTest {
             assertTrue(w.await(Long.MAX_VALUE / 4));
             assertTrue(w.reportsEveryRemoval(), "tmpfs, nothing lost");
         }
-        assertEquals(List.of(10, 11).size(), s.closed.size());
-        assertTrue(s.closed.containsAll(List.of(10, 11)), "both descriptors closed: " + s.closed);
+        assertEquals(List.of(1), s.removed, "close() removes the folder's watch at once");
+        closedEventually(s, 10, 11);
     }
 
     @Test
@@ -185,12 +192,12 @@ class InotifyWatchTest {
     }
 
     @Test
-    void aFailedSetUpClosesWhatItOpened() {
+    void aFailedSetUpClosesWhatItOpened() throws Exception {
         Script s = new Script();
         s.failAddWatch = new ErrnoException("inotify_add_watch", DIR, Errno.of(28));
         ErrnoException e = assertThrows(ErrnoException.class, () -> InotifyWatch.open(DIR, s));
         assertSame(s.failAddWatch, e);
-        assertEquals(List.of(10), s.closed);
+        closedEventually(s, 10, 11);
 
         Script t = new Script();
         t.failEventfd = new ErrnoException("eventfd", DIR, Errno.of(24));
@@ -204,7 +211,33 @@ class InotifyWatchTest {
         ReleaseWatch w = InotifyWatch.open(DIR, s);
         w.close();
         w.close();
-        assertEquals(2, s.closed.size());
+        assertEquals(List.of(1), s.removed, "the watch is removed once");
         assertThrows(IllegalStateException.class, () -> w.await(1));
+        closedEventually(s, 10, 11);
+        Thread.sleep(100);
+        assertEquals(2, s.closed.size(), "each descriptor is closed once: " + s.closed);
+    }
+
+    @Test
+    void aFinishedWaitsInstanceServesTheNextWaitAndItsOldEventsDoNotWake() throws Exception {
+        Script s = new Script();
+        InotifyWatch.open(DIR, s).close();
+        try (ReleaseWatch w = InotifyWatch.open(DIR, s)) {
+            assertEquals(12, s.nextFd, "no new descriptors: the instance was reused");
+            s.reads.add(concat(event(InotifyWatch.IN_IGNORED, ""), event(InotifyWatch.IN_DELETE, ".lock")));
+            // both events carry watch descriptor 1, the first wait's: neither wakes the second
+            assertFalse(w.await(2_000_000));
+            assertTrue(w.reportsEveryRemoval(), "an old watch's end is not this watch's end");
+        }
+        closedEventually(s, 10, 11);
+    }
+
+    /** Waits (a generous bound) until the closing thread has closed the given descriptors. */
+    private static void closedEventually(Script s, Integer... fds) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!s.closed.containsAll(List.of(fds)) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertTrue(s.closed.containsAll(List.of(fds)), "descriptors " + List.of(fds) + " must be closed: " + s.closed);
     }
 }

@@ -34,6 +34,8 @@ final class JnaWatchCalls implements InotifyWatch.Calls {
 
         static native int inotify_add_watch(int fd, String path, int mask);
 
+        static native int inotify_rm_watch(int fd, int wd);
+
         static native int eventfd(int initval, int flags);
 
         static native int poll(byte[] fds, long nfds, int timeout);
@@ -91,6 +93,11 @@ final class JnaWatchCalls implements InotifyWatch.Calls {
             throw failure("inotify_add_watch", dir);
         }
         return wd;
+    }
+
+    @Override
+    public void inotifyRemoveWatch(int fd, int wd) {
+        Direct.inotify_rm_watch(fd, wd);
     }
 
     @Override

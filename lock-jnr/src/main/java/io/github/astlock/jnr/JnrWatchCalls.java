@@ -21,7 +21,7 @@ final class JnrWatchCalls implements InotifyWatch.Calls {
     private static final int STATFS_SIZE = 256;
     private static final Charset FFI_CHARSET = Charset.defaultCharset();
 
-    private static JnrWatchNatives natives;
+    private static JnrWatchCalls bound;
     private static boolean failed;
 
     private final POSIX posix;
@@ -35,26 +35,24 @@ final class JnrWatchCalls implements InotifyWatch.Calls {
     }
 
     /**
-     * The bound calls, binding them on first use.
+     * The bound calls, binding them on first use; one instance, so that the watches' instances
+     * are reused across waits (see {@link InotifyWatch}).
      *
      * @param posix    the POSIX layer, whose {@code errno()} reads the saved error
      * @param nonblock {@code O_NONBLOCK}, which is also {@code IN_NONBLOCK} and {@code EFD_NONBLOCK}
      * @param cloexec  {@code O_CLOEXEC}, which is also {@code IN_CLOEXEC} and {@code EFD_CLOEXEC}
      * @return the calls, or {@code null} when jnr-ffi cannot bind them
      */
-    static JnrWatchCalls bind(POSIX posix, int nonblock, int cloexec) {
-        JnrWatchNatives n;
-        synchronized (JnrWatchCalls.class) {
-            if (natives == null && !failed) {
-                try {
-                    natives = LibraryLoader.create(JnrWatchNatives.class).failImmediately().load("c");
-                } catch (Throwable t) {
-                    failed = true;
-                }
+    static synchronized JnrWatchCalls bind(POSIX posix, int nonblock, int cloexec) {
+        if (bound == null && !failed) {
+            try {
+                bound = new JnrWatchCalls(posix, LibraryLoader.create(JnrWatchNatives.class).failImmediately().load("c"),
+                        nonblock | cloexec);
+            } catch (Throwable t) {
+                failed = true;
             }
-            n = natives;
         }
-        return n == null ? null : new JnrWatchCalls(posix, n, nonblock | cloexec);
+        return bound;
     }
 
     private ErrnoException failure(String op, Path path) {
@@ -77,6 +75,11 @@ final class JnrWatchCalls implements InotifyWatch.Calls {
             throw failure("inotify_add_watch", dir);
         }
         return wd;
+    }
+
+    @Override
+    public void inotifyRemoveWatch(int fd, int wd) {
+        c.inotify_rm_watch(fd, wd);
     }
 
     @Override

@@ -24,6 +24,15 @@ public interface JnrWatchNatives {
     int inotify_add_watch(int fd, String path, int mask);
 
     /**
+     * {@code int inotify_rm_watch(int fd, int wd)}.
+     *
+     * @param fd the inotify descriptor
+     * @param wd the watch descriptor
+     * @return {@code 0} or {@code -1}
+     */
+    int inotify_rm_watch(int fd, int wd);
+
+    /**
      * {@code int eventfd(unsigned int initval, int flags)}.
      *
      * @param initval the counter's first value
