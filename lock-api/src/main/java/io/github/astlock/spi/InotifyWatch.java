@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * layer): 5 to 16 ms on that machine, on the waiter's path just after it took the lock, which
  * made the hand-over ten times slower than the old one. So an instance (its inotify descriptor
  * and eventfd) is not closed by the waiter: {@link #close()} removes the folder's watch
- * ({@code inotify_rm_watch}, which the kernel retires in the background), empties both
- * descriptors and keeps the instance for the next wait of the JVM; a daemon thread closes an
+ * ({@code inotify_rm_watch}, which the kernel retires in the background) and keeps the
+ * instance for the next wait of the JVM, which skips the events of earlier watches; a daemon thread closes an
  * instance nobody has reused for 50 ms, and exits when none is left.
  */
 public final class InotifyWatch implements ReleaseWatch {
@@ -401,9 +401,9 @@ public final class InotifyWatch implements ReleaseWatch {
     }
 
     /**
-     * Ends the watch: removes the folder's watch, empties the eventfd (an interrupt may have
-     * written to it) and the event queue, and leaves the instance for the next wait; see the
-     * class description for why it is not closed here.
+     * Ends the watch: removes the folder's watch, empties the eventfd when an interrupt wrote to
+     * it, and leaves the instance for the next wait; see the class description for why it is
+     * not closed here.
      */
     @Override
     public void close() {
@@ -411,6 +411,7 @@ public final class InotifyWatch implements ReleaseWatch {
             return;
         }
         closed = true;
+        channel.ownerClosing = true; // nobody waits now: closing need not wake anyone
         try {
             channel.close(); // after this no interrupting thread writes to the eventfd any more
         } catch (IOException e) {
@@ -419,7 +420,11 @@ public final class InotifyWatch implements ReleaseWatch {
         boolean reusable = !broken;
         try {
             calls.inotifyRemoveWatch(inotify, wd);
-            reusable &= drain(wakeup) && drain(inotify);
+            // The events still queued (the removal's IN_IGNORED among them) carry this watch's
+            // number and are skipped by the next wait; only an interrupt's write is undone here.
+            if (channel.wrote) {
+                reusable &= drain(wakeup);
+            }
         } catch (RuntimeException | Error e) {
             reusable = false;
             throw e;
@@ -551,11 +556,16 @@ public final class InotifyWatch implements ReleaseWatch {
     }
 
     /**
-     * The interruptible channel the wait is an operation of. Closing it (done by the JDK on the
-     * interrupting thread, or by {@link InotifyWatch#close()}) only writes to the eventfd.
+     * The interruptible channel the wait is an operation of. Closing it on the interrupting
+     * thread (done by the JDK) only writes to the eventfd; closing it in
+     * {@link InotifyWatch#close()}, when nobody waits, does nothing.
      */
     private final class Interruptor extends AbstractInterruptibleChannel {
         private final byte[] one = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, 1).array();
+        /** Set by the owner before it closes the channel itself. */
+        volatile boolean ownerClosing;
+        /** Set when closing wrote to the eventfd, which the owner then empties for the next wait. */
+        volatile boolean wrote;
 
         void enter() {
             begin();
@@ -567,7 +577,10 @@ public final class InotifyWatch implements ReleaseWatch {
 
         @Override
         protected void implCloseChannel() {
-            calls.write(wakeup, one);
+            if (!ownerClosing) {
+                wrote = true;
+                calls.write(wakeup, one);
+            }
         }
     }
 }
