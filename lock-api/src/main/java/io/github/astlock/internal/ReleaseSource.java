@@ -3,9 +3,6 @@ package io.github.astlock.internal;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.ReleaseWatch;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,7 +34,7 @@ public interface ReleaseSource {
      * @return the backend's own watch where it has one, else {@link ReleaseEvents#GLOBAL}
      */
     static ReleaseSource of(FileOps ops) {
-        return new BackendFirst(ops, ReleaseEvents.GLOBAL);
+        return new BackendFirst(ops, null);
     }
 
     /**
@@ -48,8 +45,6 @@ public interface ReleaseSource {
      */
     final class BackendFirst implements ReleaseSource {
         private static final Logger LOG = LoggerFactory.getLogger(ReleaseSource.class);
-        /** {@code Thread.isVirtual()} where the JDK has it (Java 21 and later), else {@code null}. */
-        private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
         private final FileOps ops;
         private final ReleaseSource fallback;
@@ -60,7 +55,9 @@ public interface ReleaseSource {
          * Creates an instance.
          *
          * @param ops      the backend's primitives
-         * @param fallback used when the backend has no watch or cannot make one
+         * @param fallback used when the backend has no watch or cannot make one; {@code null} for
+         *                 {@link ReleaseEvents#GLOBAL}, which is then loaded only by the first
+         *                 wait that needs it (not by every process that locks)
          */
         BackendFirst(FileOps ops, ReleaseSource fallback) {
             this.ops = ops;
@@ -81,27 +78,17 @@ public interface ReleaseSource {
                             dir, e.getMessage());
                 }
             }
-            return fallback.register(dir);
+            return (fallback != null ? fallback : ReleaseEvents.GLOBAL).register(dir);
         }
 
+        /**
+         * Whether the calling thread is a virtual thread (Java 21 and later). Told by the class of
+         * the thread object, the JDK's {@code java.lang.VirtualThread}: {@code Thread.isVirtual()}
+         * does not exist on Java 17, and reaching it by reflection or a method handle would load
+         * the JDK's method handle machinery into every process that waits, a cost at start-up.
+         */
         private static boolean onVirtualThread() {
-            if (IS_VIRTUAL == null) {
-                return false;
-            }
-            try {
-                return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
-            } catch (Throwable t) {
-                return false;
-            }
-        }
-
-        private static MethodHandle isVirtualHandle() {
-            try {
-                return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
-                        MethodType.methodType(boolean.class));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+            return Thread.currentThread().getClass().getName().equals("java.lang.VirtualThread");
         }
     }
 }
