@@ -103,19 +103,17 @@ public final class InotifyWatch implements ReleaseWatch {
     };
 
     /**
-     * The system calls a watch needs, as a backend maps them. Each is the one system call its
-     * name says; none retries or waits except as stated.
+     * The system calls a watch needs, as a backend maps them: each method is the one C call its
+     * name says, returns what the call returns ({@code -1} on failure) and leaves the error to
+     * {@link #errno()}. This class reads the error and decides what it means.
      */
     public interface Calls {
         /**
          * {@code inotify_init1(IN_NONBLOCK | IN_CLOEXEC)}.
          *
-         * @param dir the folder to be watched, for the error message
-         * @return the new descriptor
-         * @throws ErrnoException for example {@code EMFILE}, or {@code ENFILE} when the per-user
-         *     limit of inotify instances is reached
+         * @return the new descriptor, or {@code -1}
          */
-        int inotifyInit(Path dir) throws ErrnoException;
+        int inotifyInit();
 
         /**
          * {@code inotify_add_watch(fd, dir, mask)}, following a symbolic link at {@code dir}.
@@ -123,81 +121,85 @@ public final class InotifyWatch implements ReleaseWatch {
          * @param fd   the inotify descriptor
          * @param dir  the folder
          * @param mask the events to report, {@link InotifyWatch#MASK}
-         * @return the watch descriptor
-         * @throws ErrnoException for example {@code ENOSPC} when the per-user limit of watches is
-         *     reached, {@code ENOENT} or {@code ENOTDIR}
+         * @return the watch descriptor, or {@code -1}
+         * @throws ErrnoException when the path cannot be passed to C as it is (see {@link NativePath})
          */
         int inotifyAddWatch(int fd, Path dir, int mask) throws ErrnoException;
 
         /**
-         * {@code inotify_rm_watch(fd, wd)}; an error (the watch is already gone) is ignored.
+         * {@code inotify_rm_watch(fd, wd)}.
          *
          * @param fd the inotify descriptor
          * @param wd the watch descriptor
+         * @return {@code 0}, or {@code -1} (for example when the watch is already gone)
          */
-        void inotifyRemoveWatch(int fd, int wd);
+        int inotifyRemoveWatch(int fd, int wd);
 
         /**
          * {@code eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)}.
          *
-         * @param dir the folder to be watched, for the error message
-         * @return the new descriptor
-         * @throws ErrnoException for example {@code EMFILE}
+         * @return the new descriptor, or {@code -1}
          */
-        int eventfd(Path dir) throws ErrnoException;
+        int eventfd();
 
         /**
-         * {@code poll(fds, nfds, timeout)}: blocks until a descriptor is readable or the time has
-         * passed.
+         * {@code poll(fds, nfds, timeout)}.
          *
          * @param fds           {@code nfds} {@code struct pollfd} in native byte order; the
          *                      {@code revents} fields are filled in
          * @param nfds          how many
          * @param timeoutMillis the longest wait in milliseconds, positive
-         * @param dir           the watched folder, for the error message
-         * @return how many descriptors are ready, {@code 0} when the time has passed, or a
-         *     negative number when a signal interrupted the call ({@code EINTR})
-         * @throws ErrnoException for any other error
+         * @return how many descriptors are ready, {@code 0} when the time has passed, or {@code -1}
          */
-        int poll(byte[] fds, int nfds, int timeoutMillis, Path dir) throws ErrnoException;
+        int poll(byte[] fds, int nfds, int timeoutMillis);
 
         /**
-         * {@code read(2)} into the whole of {@code buf}, on a non-blocking descriptor.
+         * {@code read(2)} into the whole of {@code buf}.
          *
          * @param fd  the descriptor
          * @param buf where to put the bytes
-         * @param dir the watched folder, for the error message
-         * @return the number of bytes read, or a negative number when nothing is there to read
-         *     ({@code EAGAIN}) or a signal interrupted the call ({@code EINTR})
-         * @throws ErrnoException for any other error
+         * @return the number of bytes read, or {@code -1}
          */
-        long read(int fd, byte[] buf, Path dir) throws ErrnoException;
+        long read(int fd, byte[] buf);
 
         /**
-         * {@code write(2)} of all of {@code buf} (eight bytes, to an eventfd); any error is
-         * ignored: it can only mean that the counter is already non-zero.
+         * {@code write(2)} of all of {@code buf}.
          *
          * @param fd  the descriptor
          * @param buf the bytes
+         * @return the number of bytes written, or {@code -1}
          */
-        void write(int fd, byte[] buf);
+        long write(int fd, byte[] buf);
 
         /**
-         * {@code close(2)}; an error is ignored, the descriptor is released anyway.
+         * {@code close(2)}.
          *
          * @param fd the descriptor
+         * @return {@code 0} or {@code -1}; the descriptor is released either way
          */
-        void close(int fd);
+        int close(int fd);
 
         /**
-         * {@code statfs(dir)}'s {@code f_type}: the kind of file system the folder is on.
+         * {@code statfs(dir, buf)}.
          *
          * @param dir the folder
-         * @return the file system's magic number
-         * @throws ErrnoException when the call fails
+         * @param buf at least {@link InotifyWatch#STATFS_SIZE} bytes, receiving {@code struct statfs}
+         * @return {@code 0} or {@code -1}
+         * @throws ErrnoException when the path cannot be passed to C as it is (see {@link NativePath})
          */
-        long fileSystemType(Path dir) throws ErrnoException;
+        int statfs(Path dir, byte[] buf) throws ErrnoException;
+
+        /**
+         * The C library's {@code errno} as it was right after the last of these calls on this
+         * thread; read only after a call returned {@code -1}.
+         *
+         * @return the error number
+         */
+        int errno();
     }
+
+    /** Room for {@code struct statfs} (120 bytes on 64-bit Linux). */
+    public static final int STATFS_SIZE = 256;
 
     private final Calls calls;
     private final Path dir;
@@ -251,17 +253,27 @@ public final class InotifyWatch implements ReleaseWatch {
         int wd;
         try {
             wd = calls.inotifyAddWatch(in.inotify, dir, MASK);
+            if (wd < 0) {
+                throw failure(calls, "inotify_add_watch", dir);
+            }
         } catch (ErrnoException | RuntimeException | Error e) {
             Pool.give(in, true); // nothing was added: the instance is as clean as before
             throw e;
         }
         boolean local;
         try {
-            local = isLocal(calls.fileSystemType(dir));
+            byte[] buf = new byte[STATFS_SIZE];
+            // f_type is the first field of struct statfs, a long on 64-bit Linux
+            local = calls.statfs(dir, buf) == 0 && isLocal(ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0));
         } catch (ErrnoException e) {
             local = false; // unknown: the core keeps its short safety pause
         }
         return new InotifyWatch(dir, in, wd, local);
+    }
+
+    /** The error of the call that just returned {@code -1} on this thread. */
+    private static ErrnoException failure(Calls calls, String op, Path dir) {
+        return new ErrnoException(op, dir, Errno.of(calls.errno()));
     }
 
     /**
@@ -319,7 +331,14 @@ public final class InotifyWatch implements ReleaseWatch {
         try {
             // While the watch has ended only the eventfd is polled, so an interrupt still ends
             // the wait at once and nothing is reported over and over.
-            ready = calls.poll(pollfds, ended ? 1 : 2, millis, dir);
+            ready = calls.poll(pollfds, ended ? 1 : 2, millis);
+            if (ready < 0) {
+                int errno = calls.errno();
+                if (errno != Errno.EINTR.number()) {
+                    throw new ErrnoException("poll", dir, Errno.of(errno));
+                }
+                ready = 0; // a signal: wait again for what is left
+            }
             completed = true;
         } finally {
             try {
@@ -346,7 +365,7 @@ public final class InotifyWatch implements ReleaseWatch {
         while (true) {
             long n;
             try {
-                n = calls.read(inotify, events, dir);
+                n = read(inotify);
             } catch (ErrnoException e) {
                 ended = true;
                 incomplete = true;
@@ -433,11 +452,27 @@ public final class InotifyWatch implements ReleaseWatch {
         }
     }
 
+    /**
+     * One {@code read} of a non-blocking descriptor into {@link #events}.
+     *
+     * @return the bytes read, or {@code -1} when there is nothing ({@code EAGAIN}) or a signal came
+     */
+    private long read(int fd) throws ErrnoException {
+        long n = calls.read(fd, events);
+        if (n < 0) {
+            int errno = calls.errno();
+            if (errno != Errno.EAGAIN.number() && errno != Errno.EINTR.number()) {
+                throw new ErrnoException("read", dir, Errno.of(errno));
+            }
+        }
+        return n;
+    }
+
     /** Reads a non-blocking descriptor until it is empty; {@code false} when a read fails. */
     private boolean drain(int fd) {
         try {
             for (int i = 0; i < 64; i++) {
-                if (calls.read(fd, events, dir) <= 0) {
+                if (read(fd) <= 0) {
                     return true;
                 }
             }
@@ -467,13 +502,17 @@ public final class InotifyWatch implements ReleaseWatch {
         }
 
         static Instance create(Calls calls, Path dir) throws ErrnoException {
-            int inotify = calls.inotifyInit(dir);
-            try {
-                return new Instance(calls, inotify, calls.eventfd(dir));
-            } catch (ErrnoException | RuntimeException | Error e) {
+            int inotify = calls.inotifyInit();
+            if (inotify < 0) {
+                throw failure(calls, "inotify_init1", dir);
+            }
+            int wakeup = calls.eventfd();
+            if (wakeup < 0) {
+                ErrnoException e = failure(calls, "eventfd", dir);
                 calls.close(inotify);
                 throw e;
             }
+            return new Instance(calls, inotify, wakeup);
         }
 
         void closeNow() {

@@ -3,12 +3,9 @@ package io.github.astlock.jna;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
-import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.InotifyWatch;
 import io.github.astlock.spi.NativePath;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -22,8 +19,6 @@ final class JnaWatchCalls implements InotifyWatch.Calls {
     private static final int NONBLOCK = LinuxAbi.O_NONBLOCK;
     /** {@code IN_CLOEXEC}, {@code EFD_CLOEXEC}: {@code O_CLOEXEC}. */
     private static final int CLOEXEC = LinuxAbi.O_CLOEXEC;
-    /** Room for {@code struct statfs} (120 bytes on the supported 64-bit architectures). */
-    private static final int STATFS_SIZE = 256;
 
     /** The direct mappings, registered once by {@link #bind}. */
     static final class Direct {
@@ -72,87 +67,54 @@ final class JnaWatchCalls implements InotifyWatch.Calls {
         return instance;
     }
 
-    private static ErrnoException failure(String op, Path path) {
-        return new ErrnoException(op, path, Errno.of(Native.getLastError()));
-    }
-
     @Override
-    public int inotifyInit(Path dir) throws ErrnoException {
-        int fd = Direct.inotify_init1(NONBLOCK | CLOEXEC);
-        if (fd < 0) {
-            throw failure("inotify_init1", dir);
-        }
-        return fd;
+    public int inotifyInit() {
+        return Direct.inotify_init1(NONBLOCK | CLOEXEC);
     }
 
     @Override
     public int inotifyAddWatch(int fd, Path dir, int mask) throws ErrnoException {
-        String text = NativePath.text("inotify_add_watch", dir, null, JnaFileOps.BINDING_CHARSET);
-        int wd = Direct.inotify_add_watch(fd, text, mask);
-        if (wd < 0) {
-            throw failure("inotify_add_watch", dir);
-        }
-        return wd;
+        return Direct.inotify_add_watch(fd, NativePath.text("inotify_add_watch", dir, null, JnaFileOps.BINDING_CHARSET),
+                mask);
     }
 
     @Override
-    public void inotifyRemoveWatch(int fd, int wd) {
-        Direct.inotify_rm_watch(fd, wd);
+    public int inotifyRemoveWatch(int fd, int wd) {
+        return Direct.inotify_rm_watch(fd, wd);
     }
 
     @Override
-    public int eventfd(Path dir) throws ErrnoException {
-        int fd = Direct.eventfd(0, NONBLOCK | CLOEXEC);
-        if (fd < 0) {
-            throw failure("eventfd", dir);
-        }
-        return fd;
+    public int eventfd() {
+        return Direct.eventfd(0, NONBLOCK | CLOEXEC);
     }
 
     @Override
-    public int poll(byte[] fds, int nfds, int timeoutMillis, Path dir) throws ErrnoException {
-        int n = Direct.poll(fds, nfds, timeoutMillis);
-        if (n < 0) {
-            int errno = Native.getLastError();
-            if (errno == Errno.EINTR.number()) {
-                return -1;
-            }
-            throw new ErrnoException("poll", dir, Errno.of(errno));
-        }
-        return n;
+    public int poll(byte[] fds, int nfds, int timeoutMillis) {
+        return Direct.poll(fds, nfds, timeoutMillis);
     }
 
     @Override
-    public long read(int fd, byte[] buf, Path dir) throws ErrnoException {
-        long n = Direct.read(fd, buf, buf.length);
-        if (n < 0) {
-            int errno = Native.getLastError();
-            if (errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
-                return -1;
-            }
-            throw new ErrnoException("read", dir, Errno.of(errno));
-        }
-        return n;
+    public long read(int fd, byte[] buf) {
+        return Direct.read(fd, buf, buf.length);
     }
 
     @Override
-    public void write(int fd, byte[] buf) {
-        Direct.write(fd, buf, buf.length);
+    public long write(int fd, byte[] buf) {
+        return Direct.write(fd, buf, buf.length);
     }
 
     @Override
-    public void close(int fd) {
-        Direct.close(fd);
+    public int close(int fd) {
+        return Direct.close(fd);
     }
 
     @Override
-    public long fileSystemType(Path dir) throws ErrnoException {
-        String text = NativePath.text("statfs", dir, null, JnaFileOps.BINDING_CHARSET);
-        byte[] buf = new byte[STATFS_SIZE];
-        if (Direct.statfs(text, buf) != 0) {
-            throw failure("statfs", dir);
-        }
-        // f_type is the first field, a long on the supported 64-bit architectures
-        return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0);
+    public int statfs(Path dir, byte[] buf) throws ErrnoException {
+        return Direct.statfs(NativePath.text("statfs", dir, null, JnaFileOps.BINDING_CHARSET), buf);
+    }
+
+    @Override
+    public int errno() {
+        return Native.getLastError();
     }
 }

@@ -1,11 +1,8 @@
 package io.github.astlock.jnr;
 
-import io.github.astlock.spi.Errno;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.InotifyWatch;
 import io.github.astlock.spi.NativePath;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import jnr.ffi.LibraryLoader;
@@ -17,8 +14,6 @@ import jnr.posix.POSIX;
  * in the same per-thread place as after jnr-posix's, so {@link POSIX#errno()} reads it.
  */
 final class JnrWatchCalls implements InotifyWatch.Calls {
-    /** Room for {@code struct statfs} (120 bytes on 64-bit Linux). */
-    private static final int STATFS_SIZE = 256;
     private static final Charset FFI_CHARSET = Charset.defaultCharset();
 
     private static JnrWatchCalls bound;
@@ -55,85 +50,53 @@ final class JnrWatchCalls implements InotifyWatch.Calls {
         return bound;
     }
 
-    private ErrnoException failure(String op, Path path) {
-        return new ErrnoException(op, path, Errno.of(posix.errno()));
-    }
-
     @Override
-    public int inotifyInit(Path dir) throws ErrnoException {
-        int fd = c.inotify_init1(flags);
-        if (fd < 0) {
-            throw failure("inotify_init1", dir);
-        }
-        return fd;
+    public int inotifyInit() {
+        return c.inotify_init1(flags);
     }
 
     @Override
     public int inotifyAddWatch(int fd, Path dir, int mask) throws ErrnoException {
-        int wd = c.inotify_add_watch(fd, NativePath.text("inotify_add_watch", dir, null, FFI_CHARSET), mask);
-        if (wd < 0) {
-            throw failure("inotify_add_watch", dir);
-        }
-        return wd;
+        return c.inotify_add_watch(fd, NativePath.text("inotify_add_watch", dir, null, FFI_CHARSET), mask);
     }
 
     @Override
-    public void inotifyRemoveWatch(int fd, int wd) {
-        c.inotify_rm_watch(fd, wd);
+    public int inotifyRemoveWatch(int fd, int wd) {
+        return c.inotify_rm_watch(fd, wd);
     }
 
     @Override
-    public int eventfd(Path dir) throws ErrnoException {
-        int fd = c.eventfd(0, flags);
-        if (fd < 0) {
-            throw failure("eventfd", dir);
-        }
-        return fd;
+    public int eventfd() {
+        return c.eventfd(0, flags);
     }
 
     @Override
-    public int poll(byte[] fds, int nfds, int timeoutMillis, Path dir) throws ErrnoException {
-        int n = c.poll(fds, nfds, timeoutMillis);
-        if (n < 0) {
-            int errno = posix.errno();
-            if (errno == Errno.EINTR.number()) {
-                return -1;
-            }
-            throw new ErrnoException("poll", dir, Errno.of(errno));
-        }
-        return n;
+    public int poll(byte[] fds, int nfds, int timeoutMillis) {
+        return c.poll(fds, nfds, timeoutMillis);
     }
 
     @Override
-    public long read(int fd, byte[] buf, Path dir) throws ErrnoException {
-        long n = c.read(fd, buf, buf.length);
-        if (n < 0) {
-            int errno = posix.errno();
-            if (errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
-                return -1;
-            }
-            throw new ErrnoException("read", dir, Errno.of(errno));
-        }
-        return n;
+    public long read(int fd, byte[] buf) {
+        return c.read(fd, buf, buf.length);
     }
 
     @Override
-    public void write(int fd, byte[] buf) {
-        c.write(fd, buf, buf.length);
+    public long write(int fd, byte[] buf) {
+        return c.write(fd, buf, buf.length);
     }
 
     @Override
-    public void close(int fd) {
-        c.close(fd);
+    public int close(int fd) {
+        return c.close(fd);
     }
 
     @Override
-    public long fileSystemType(Path dir) throws ErrnoException {
-        byte[] buf = new byte[STATFS_SIZE];
-        if (c.statfs(NativePath.text("statfs", dir, null, FFI_CHARSET), buf) != 0) {
-            throw failure("statfs", dir);
-        }
-        // f_type is the first field, a long on 64-bit Linux
-        return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0);
+    public int statfs(Path dir, byte[] buf) throws ErrnoException {
+        return c.statfs(NativePath.text("statfs", dir, null, FFI_CHARSET), buf);
+    }
+
+    @Override
+    public int errno() {
+        return posix.errno();
     }
 }
