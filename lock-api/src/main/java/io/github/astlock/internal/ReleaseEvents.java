@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * names {@code .lock} and {@code lock} in the directory sees every release that matters across
  * processes, whoever the holder is.
  *
+ * <p>Since backends may watch a folder in the waiting thread itself
+ * ({@link io.github.astlock.spi.FileOps#watchForRelease}, one thread wake-up per release instead
+ * of three), this shared watch serves the waits of backends that have none (the pure-Java one),
+ * of virtual threads, and of a backend that cannot make one at the moment (an inotify limit
+ * reached); {@link ReleaseSource} decides.
+ *
  * <p>Decision and reasons: one {@link WatchService} of the default file system for the whole
  * JVM (on Linux it is one inotify descriptor with one poller thread of the JDK), plus one
  * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
