@@ -24,7 +24,10 @@ public final class LockOptions {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** The first pause between two attempts: 1 ms. */
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(1);
-    /** The longest pause between two attempts: 20 ms, so a release is noticed quickly. */
+    /**
+     * The longest pause between two attempts wherever a release may go unreported: 20 ms, so
+     * such a release is noticed quickly (see {@link Builder#backoff(Duration, Duration)}).
+     */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMillis(20);
     /** Permissions of a new FLOCK-mode {@code lock} file, as Asterisk creates it: {@code 0600}. */
     public static final int DEFAULT_FLOCK_FILE_PERMISSIONS = 0600;
@@ -118,9 +121,10 @@ public final class LockOptions {
     }
 
     /**
-     * Returns the longest pause between two attempts.
+     * Returns the longest pause between two attempts wherever a release may go unreported (see
+     * {@link Builder#backoff(Duration, Duration)}).
      *
-     * @return the longest pause between two attempts
+     * @return the longest pause between two attempts wherever a release may go unreported
      */
     public Duration maxBackoff() {
         return maxBackoff;
@@ -261,7 +265,12 @@ public final class LockOptions {
          * up to {@code max}. Waiting never spins: both must be at least one millisecond. Where
          * the kernel can report a release (a lock file removed from the folder, the directory
          * lock of another astlock process let go), a pause ends as soon as that happens; the
-         * pauses are then only the upper bound, for file systems without such reports.
+         * pauses are then only the upper bound, for releases nothing reports: a FLOCK holder
+         * that only closes its file, a change made on another host of a network file system.
+         * One exception: in LOCKFILE mode without a stale-lock policy, every release removes
+         * {@code .lock}; when the backend watches the folder itself (the jna and jnr backends on
+         * Linux), the folder is on a local file system and no report has been lost, a pause may
+         * grow to 250 ms (or {@code max}, when that is longer), since the removal ends it anyway.
          *
          * @param initial the first pause
          * @param max     the longest pause, at least {@code initial}

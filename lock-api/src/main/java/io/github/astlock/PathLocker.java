@@ -11,7 +11,7 @@ import io.github.astlock.internal.ExitRelease;
 import io.github.astlock.internal.LocalLockTable;
 import io.github.astlock.internal.LockProtocol;
 import io.github.astlock.internal.LockfileProtocol;
-import io.github.astlock.internal.ReleaseEvents;
+import io.github.astlock.internal.ReleaseSource;
 import io.github.astlock.internal.RootFolderCheck;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.FileOps;
@@ -59,6 +59,8 @@ public final class PathLocker {
     private final LockProtocol protocol;
     private final FileOps ops;
     private final LocalLockTable table;
+    /** Where waits of this locker learn of releases: the backend's own watch, else the shared one. */
+    private final ReleaseSource releases;
 
     private PathLocker(LockOptions options, LockBackendProvider backend, LocalLockTable table) {
         this.options = Objects.requireNonNull(options, "options");
@@ -70,6 +72,7 @@ public final class PathLocker {
         }
         this.ops = backend.fileOps();
         this.protocol = protocolFor(options, backend, ops);
+        this.releases = ReleaseSource.of(ops);
     }
 
     private static LockProtocol protocolFor(LockOptions options, LockBackendProvider backend, FileOps ops) {
@@ -263,7 +266,7 @@ public final class PathLocker {
         // Made before the wait in memory, so that a timeout reports the whole wait; it watches
         // nothing until its first pause.
         Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff())
-                .watching(dir, ReleaseEvents.GLOBAL);
+                .watching(dir, releases);
         FileStat dirStatus = directoryStatus(dir, mode);
         LocalLockTable.Key key = new LocalLockTable.Key(dirStatus.dev(), dirStatus.ino());
         HandOverKey compatibility = new HandOverKey(backend, mode, options.lockfilePermissions(),

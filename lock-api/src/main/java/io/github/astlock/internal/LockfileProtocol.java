@@ -153,7 +153,8 @@ public final class LockfileProtocol implements LockProtocol {
                     if (stalePolicy.isActive() && breakIfStale(dir, lock)) {
                         continue;
                     }
-                    if (!backoff.pause(deadline)) {
+                    // Every release removes .lock; a stale lock is broken by time or its owner's death, unreported.
+                    if (!(stalePolicy.isActive() ? backoff.pause(deadline) : backoff.pauseUntilRemoved(deadline))) {
                         throw new LockTimeoutException(dir, mode(),
                                 backoff.elapsed(), HolderDescription.ofLockfile(ops, lock));
                     }

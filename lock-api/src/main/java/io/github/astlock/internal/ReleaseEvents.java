@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * names {@code .lock} and {@code lock} in the directory sees every release that matters across
  * processes, whoever the holder is.
  *
+ * <p>Since backends may watch a folder in the waiting thread itself
+ * ({@link io.github.astlock.spi.FileOps#watchForRelease}, one thread wake-up per release instead
+ * of three), this shared watch serves the waits of backends that have none (the pure-Java one),
+ * of virtual threads, and of a backend that cannot make one at the moment (an inotify limit
+ * reached); {@link ReleaseSource} decides.
+ *
  * <p>Decision and reasons: one {@link WatchService} of the default file system for the whole
  * JVM (on Linux it is one inotify descriptor with one poller thread of the JDK), plus one
  * daemon thread of ours that hands its events to the waiters. It is backend-neutral, so the
@@ -48,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * or the end of its pause. An event between the registration and the wait is not lost, because
  * each registration remembers how many events it has already seen.
  */
-public final class ReleaseEvents {
+public final class ReleaseEvents implements ReleaseSource {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseEvents.class);
 
     /**
@@ -103,6 +109,7 @@ public final class ReleaseEvents {
      * @return the registration, to be closed when the wait ends; {@code null} when the directory
      *     cannot be watched (the caller then polls)
      */
+    @Override
     public synchronized Registration register(Path dir) {
         lastUse = System.nanoTime();
         Watched w = byPath.get(dir);
@@ -256,7 +263,7 @@ public final class ReleaseEvents {
     }
 
     /** One waiter's interest in one directory. Not for use by several threads at once. */
-    public final class Registration implements AutoCloseable {
+    public final class Registration implements io.github.astlock.spi.ReleaseWatch {
         private final Watched watched;
         private long seen;
         private boolean closed;
@@ -276,6 +283,7 @@ public final class ReleaseEvents {
          * @return {@code true} when woken by an event
          * @throws InterruptedException when interrupted while waiting
          */
+        @Override
         public boolean await(long nanos) throws InterruptedException {
             synchronized (watched) {
                 long end = System.nanoTime() + nanos;
@@ -289,6 +297,17 @@ public final class ReleaseEvents {
                 seen = watched.events;
                 return true;
             }
+        }
+
+        /**
+         * Always {@code false}: the shared watch does not tell whether the folder's file system
+         * reports every change, nor whether an event was lost.
+         *
+         * @return {@code false}
+         */
+        @Override
+        public boolean reportsEveryRemoval() {
+            return false;
         }
 
         /** Ends the interest; the watch is cancelled when no other waiter needs it. */

@@ -175,6 +175,25 @@ public interface FileOps {
     }
 
     /**
+     * Starts a watch that wakes the calling thread when a lock file name of {@code dir}
+     * ({@code .lock} or {@code lock}) is removed or changed, for the thread's wait for the folder's
+     * lock (see {@link ReleaseWatch}). Optional: the default returns empty, and the core then
+     * learns of releases through the JDK's {@code WatchService}, with a short safety pause.
+     * Linux backends that call the C library implement it with {@link InotifyWatch}. Unlike the
+     * other primitives this one is several system calls (an inotify descriptor, its watch, an
+     * eventfd); they are opened and closed as one.
+     *
+     * @param dir the folder
+     * @return the watch, owned by the calling thread; empty when this backend has none
+     * @throws ErrnoException when the watch cannot be made (for example {@code ENOSPC} or
+     *     {@code EMFILE} at the inotify limits); nothing is left open then, and the core falls
+     *     back as for an empty result
+     */
+    default java.util.Optional<ReleaseWatch> watchForRelease(Path dir) throws ErrnoException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Gives {@code file} the owner and group of {@code like}, without following a symbolic link
      * at {@code file} ({@code lchown(2)}); {@code like} is followed. The protocols call it only
      * when running as root, so the lock files they create belong to the directory's owner. The

@@ -9,7 +9,9 @@ import io.github.astlock.spi.FileContent;
 import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FlockFile;
+import io.github.astlock.spi.InotifyWatch;
 import io.github.astlock.spi.NativePath;
+import io.github.astlock.spi.ReleaseWatch;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,7 +27,7 @@ import java.util.Optional;
  */
 final class JnaFileOps implements FileOps {
     /** The charset JNA encodes a {@code String} argument with ({@code jna.encoding}). */
-    private static final java.nio.charset.Charset BINDING_CHARSET = bindingCharset();
+    static final java.nio.charset.Charset BINDING_CHARSET = bindingCharset();
 
     private final LibC libc;
     private final LinuxAbi abi;
@@ -200,6 +202,16 @@ final class JnaFileOps implements FileOps {
             throw failure("open", dir, null);
         }
         return new JnaFlockFile(this, dir, fd);
+    }
+
+    /**
+     * {@inheritDoc} An {@link InotifyWatch} in the waiting thread; the C library's inotify,
+     * eventfd, poll and statfs functions are bound on the first call.
+     */
+    @Override
+    public Optional<ReleaseWatch> watchForRelease(Path dir) throws ErrnoException {
+        JnaWatchCalls calls = JnaWatchCalls.bind();
+        return calls == null ? Optional.empty() : Optional.of(InotifyWatch.open(dir, calls));
     }
 
     @Override

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A waiter learns of a release from the kernel: a watch on the folder for a holder that removes
- * its lock file (the C reference, as Asterisk does), a thread blocked in {@code flock(2)} for a
+ * A waiter learns of a release from the kernel: a watch on the folder, in the waiting thread
+ * itself, for a holder that removes its lock file (the C reference, as Asterisk does), a thread blocked in {@code flock(2)} for a
  * holder of the directory lock (another astlock process, played here by {@code flock(1)} on the
  * directory). Interrupts end either wait at once and leave no file, watch, descriptor or thread.
  */
@@ -55,7 +55,7 @@ class JnaWakeTest {
         try (PeerProcess c = Peers.asterisk(30, "hold", mode, dir)) {
             c.awaitLine("LOCK SUCCESS", BOUND);
             CompletableFuture<PathLock> waiter = lockInThread(locker);
-            awaitTrue("the waiter watches the folder", () -> watchedDirectories() == 1);
+            awaitTrue("the waiter waits in its own watch of the folder", () -> threadsInOwnWatch() == 1);
             assertFalse(waiter.isDone(), "the waiter must not hold the folder while the C reference does");
             c.send("release");
             c.awaitLine("UNLOCK 0", BOUND);
@@ -87,12 +87,12 @@ class JnaWakeTest {
                 }
             });
             waiter.start();
-            awaitTrue("the waiter watches the folder", () -> watchedDirectories() == 1);
+            awaitTrue("the waiter waits in its own watch of the folder", () -> threadsInOwnWatch() == 1);
             waiter.interrupt();
             Throwable e = outcome.get(BOUND.toSeconds(), TimeUnit.SECONDS);
             assertTrue(e instanceof InterruptedException, "an interrupt must end the wait: " + e);
             assertEquals(List.of(".lock"), names(), "only the C reference's .lock, no temporary file of ours");
-            awaitTrue("no watch left", () -> watchedDirectories() == 0);
+            awaitTrue("no wait in a watch left", () -> threadsInOwnWatch() == 0);
             c.send("release");
             c.awaitLine("UNLOCK 0", BOUND);
         }
@@ -197,6 +197,28 @@ class JnaWakeTest {
         return (Integer) internal("ReleaseEvents", "watchedDirectories");
     }
 
+    /** Threads blocked in the backend's own release watch (the waiting thread itself, in poll(2)). */
+    private static long threadsInOwnWatch() {
+        return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().isAlive()
+                && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(
+                        "io.github.astlock.spi.InotifyWatch") && f.getMethodName().equals("await"))).count();
+    }
+
+    /** The inotify descriptors this process has open (the watches' instances, kept for reuse a short while). */
+    private static long inotifyDescriptors() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().equals("anon_inode:inotify");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static boolean watchRunning() {
         return (Boolean) internal("ReleaseEvents", "running");
     }
@@ -220,8 +242,9 @@ class JnaWakeTest {
 
     private static void assertNothingLeft() throws InterruptedException {
         awaitTrue("no watch, no helper and no thread of ours left", () -> watchedDirectories() == 0
-                && !watchRunning() && blockedHelpers() == 0
+                && !watchRunning() && blockedHelpers() == 0 && threadsInOwnWatch() == 0 && inotifyDescriptors() == 0
                 && Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive()
-                        && (t.getName().equals("astlock-release-events") || t.getName().equals("astlock-directory-wait"))));
+                        && (t.getName().equals("astlock-release-events") || t.getName().equals("astlock-directory-wait")
+                        || t.getName().equals("astlock-release-watch-closer"))));
     }
 }

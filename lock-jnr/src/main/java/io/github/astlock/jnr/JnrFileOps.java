@@ -10,6 +10,8 @@ import io.github.astlock.spi.FileOps;
 import io.github.astlock.spi.FileStat;
 import io.github.astlock.spi.FileType;
 import io.github.astlock.spi.FlockFile;
+import io.github.astlock.spi.InotifyWatch;
+import io.github.astlock.spi.ReleaseWatch;
 import io.github.astlock.spi.NativePath;
 import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
@@ -62,6 +64,8 @@ final class JnrFileOps implements FileOps {
     private final int flockFlags;
     private final int readFlags;
     private final int directoryFlags;
+    private final int oNonblock;
+    private final int oCloexec;
 
     JnrFileOps(POSIX posix, JnrAtCalls atCalls, int oWronly, int oCreat, int oExcl, int oNofollow, int oNonblock,
                int oCloexec, int oDirectory) {
@@ -71,6 +75,18 @@ final class JnrFileOps implements FileOps {
         this.flockFlags = oWronly | oCreat | oNofollow | oCloexec | oNonblock;
         this.readFlags = oNofollow | oNonblock | oCloexec; // O_RDONLY is 0
         this.directoryFlags = oDirectory | oCloexec;
+        this.oNonblock = oNonblock;
+        this.oCloexec = oCloexec;
+    }
+
+    /**
+     * {@inheritDoc} An {@link InotifyWatch} in the waiting thread; the C library's inotify,
+     * eventfd, poll and statfs functions are bound with jnr-ffi on the first call.
+     */
+    @Override
+    public Optional<ReleaseWatch> watchForRelease(Path dir) throws ErrnoException {
+        JnrWatchCalls calls = JnrWatchCalls.bind(posix, oNonblock, oCloexec);
+        return calls == null ? Optional.empty() : Optional.of(InotifyWatch.open(dir, calls));
     }
 
     /**

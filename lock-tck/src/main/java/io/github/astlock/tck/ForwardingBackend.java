@@ -167,4 +167,9 @@ public class ForwardingBackend implements LockBackendProvider, FileOps {
     public void chownLike(Path file, Path like) throws ErrnoException {
         delegateOps().chownLike(file, like);
     }
+
+    @Override
+    public Optional<io.github.astlock.spi.ReleaseWatch> watchForRelease(Path dir) throws ErrnoException {
+        return delegateOps().watchForRelease(dir);
+    }
 }

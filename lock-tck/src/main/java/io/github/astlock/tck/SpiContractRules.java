@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Rules SPI01-SPI11: each primitive operation does exactly what its contract says, checked
+ * Rules SPI01-SPI15: each primitive operation does exactly what its contract says, checked
  * against the real file system and against independent readers (java.nio, {@code flock(1)}).
  */
 public abstract class SpiContractRules extends TckSupport {
@@ -544,6 +544,256 @@ public abstract class SpiContractRules extends TckSupport {
                     + "(1 = busy)");
         }
         same(0, Peers.flockTry(lock), "exit status of 'flock -n " + lock + " true' after close (0 = free)");
+    }
+
+    /**
+     * The backend's own release watch on {@code folder}, or a skip naming SPI14 when the backend
+     * has none (the library then uses the JDK's shared watch; see
+     * {@link #SPI15_withoutAWatchOfItsOwnALockerStillTakesOverFromAsterisk}).
+     */
+    private io.github.astlock.spi.ReleaseWatch watch(Path folder) throws ErrnoException {
+        java.util.Optional<io.github.astlock.spi.ReleaseWatch> w = ops().watchForRelease(folder);
+        if (w.isEmpty()) {
+            org.junit.jupiter.api.Assumptions.abort("this backend has no release watch of its own "
+                    + "(watchForRelease returns empty); the library uses the JDK's shared watch, checked by SPI15");
+        }
+        return w.get();
+    }
+
+    /** Runs {@code await(nanos)} of a watch on a thread of its own; the future holds the result or the failure. */
+    private static java.util.concurrent.CompletableFuture<Object> awaitOnThread(io.github.astlock.spi.ReleaseWatch w,
+            Duration limit, java.util.concurrent.CountDownLatch started, java.util.concurrent.atomic.AtomicBoolean
+            interruptedAfter, java.util.concurrent.atomic.AtomicReference<Thread> thread) {
+        java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            started.countDown();
+            try {
+                done.complete(w.await(limit.toNanos()));
+            } catch (Throwable e) {
+                done.complete(e);
+            } finally {
+                interruptedAfter.set(Thread.currentThread().isInterrupted());
+            }
+        }, "kit-release-watch");
+        t.setDaemon(true);
+        thread.set(t);
+        t.start();
+        return done;
+    }
+
+    /**
+     * SPI14: a release watch wakes its waiting thread when the C reference releases, in each
+     * declared single mode (LOCKFILE: Asterisk unlinks {@code .lock}; FLOCK: Asterisk unlinks
+     * {@code lock} and closes it), and not before.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI14_watchWakesTheWaiterWhenAsteriskReleases() throws Exception {
+        for (LockMode mode : List.of(LockMode.LOCKFILE, LockMode.FLOCK)) {
+            if (!declares(mode)) {
+                continue;
+            }
+            Path folder = Files.createDirectory(dir.resolve("wake-" + mode.asteriskName()));
+            try (PeerProcess holder = Peers.asterisk(5, "hold", mode, folder);
+                 io.github.astlock.spi.ReleaseWatch w = watch(folder)) {
+                holder.awaitLine("LOCK SUCCESS", Duration.ofSeconds(30));
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.CompletableFuture<Object> woke = awaitOnThread(w, Duration.ofSeconds(60), started,
+                        flag, new java.util.concurrent.atomic.AtomicReference<>());
+                check(started.await(30, java.util.concurrent.TimeUnit.SECONDS), "the waiting thread did not start");
+                Object early;
+                try {
+                    early = woke.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                    early = null;
+                }
+                check(early == null, "await() on a watch of " + folder + " returned (" + early + ") while the C "
+                        + "reference holds the " + mode + " lock and nothing changed in the folder");
+                holder.send("");
+                holder.awaitLine("UNLOCK", Duration.ofSeconds(30));
+                Object result = woke.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                same(Boolean.TRUE, result, "await() of a watch of " + folder + " after the C reference released its "
+                        + mode + " lock (true = woken by the release)");
+            }
+        }
+    }
+
+    /**
+     * SPI14: a release kept since the watch was made wakes the next {@code await} at once: the
+     * library makes the watch, tries the lock once more, and only then waits.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI14_releaseBeforeTheWaitIsNotLost() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("kept"));
+        try (PeerProcess holder = Peers.asterisk(5, "hold", LockMode.LOCKFILE, folder)) {
+            holder.awaitLine("LOCK SUCCESS", Duration.ofSeconds(30));
+            try (io.github.astlock.spi.ReleaseWatch w = watch(folder)) {
+                holder.send("");
+                holder.awaitLine("UNLOCK", Duration.ofSeconds(30));
+                check(!Files.exists(folder.resolve(".lock"), LinkOption.NOFOLLOW_LINKS), "the C reference left .lock");
+                check(w.await(Duration.ofSeconds(30).toNanos()), "await() after the C reference removed .lock (since "
+                        + "the watch was made) returned false: the release was lost");
+                check(!w.await(Duration.ofMillis(50).toNanos()), "a second await() returned true although nothing "
+                        + "changed since the first one woke");
+            }
+        }
+    }
+
+    /**
+     * SPI14: other names do not wake the waiter: Asterisk's and our temporary files, voicemail
+     * files, and opening and closing {@code lock} (which the FLOCK protocol does while it waits).
+     * A wait that is not woken lasts at least as long as asked.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI14_otherNamesAndOpeningLockDoNotWake() throws Exception {
+        Path lock = Files.writeString(dir.resolve("lock"), "");
+        try (io.github.astlock.spi.ReleaseWatch w = watch(dir)) {
+            for (String name : List.of(".lock-0123abcd", ".lock.Ab3_x-9Q", "msg0000.txt", "lockx", ".lockfile")) {
+                Path p = Files.writeString(dir.resolve(name), "x");
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+                Files.move(p, dir.resolve(name + "-moved"));
+                Files.delete(dir.resolve(name + "-moved"));
+            }
+            if (declares(LockMode.FLOCK)) {
+                for (int i = 0; i < 3; i++) {
+                    try (FlockFile f = ops().openForFlock(lock, 0600)) {
+                        f.tryLockExclusive();
+                    }
+                }
+            }
+            long asked = Duration.ofMillis(200).toNanos();
+            long t0 = System.nanoTime();
+            boolean woke = w.await(asked);
+            long took = System.nanoTime() - t0;
+            check(!woke, "await() on " + dir + " was woken by files other than .lock and lock, or by opening and "
+                    + "closing lock");
+            check(took >= asked, "await(" + asked + " ns) returned after " + took + " ns: earlier than asked, "
+                    + "without a release");
+            check(!w.await(0), "await(0) must return false at once");
+            Files.delete(lock);
+            check(w.await(Duration.ofSeconds(30).toNanos()), "await() after " + lock + " was removed returned false");
+        }
+    }
+
+    /**
+     * SPI15: an interrupt ends a watch's wait at once, with {@link InterruptedException} and the
+     * interrupt status cleared (as {@link Thread#sleep(long)} does); closing the watch then
+     * leaves no descriptor open. A thread interrupted before it waits does not wait.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI15_interruptEndsTheWaitAndCloseLeavesNothingOpen() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("interrupt"));
+        int before = openDescriptors();
+        io.github.astlock.spi.ReleaseWatch w = watch(folder);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Thread> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Object> done = awaitOnThread(w, Duration.ofMinutes(10), started, flag,
+                thread);
+        check(started.await(30, java.util.concurrent.TimeUnit.SECONDS), "the waiting thread did not start");
+        Thread.sleep(100); // let it block
+        thread.get().interrupt();
+        Object result = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        check(result instanceof InterruptedException, "await() of a watch of " + folder + " must end with "
+                + "InterruptedException when its thread is interrupted, but gave " + result);
+        thread.get().join(30_000);
+        check(!flag.get(), "after InterruptedException from await() the thread's interrupt status must be clear");
+        w.close();
+        w.close();
+        assertNoDescriptorLeak(before, "a release watch interrupted while waiting, then closed twice");
+
+        io.github.astlock.spi.ReleaseWatch w2 = watch(folder);
+        Thread.currentThread().interrupt();
+        try {
+            w2.await(Duration.ofMinutes(10).toNanos());
+            throw new AssertionError(rule() + ": await() on an interrupted thread returned instead of throwing "
+                    + "InterruptedException");
+        } catch (InterruptedException expected) {
+            check(!Thread.currentThread().isInterrupted(), "the interrupt status must be clear after "
+                    + "InterruptedException from await()");
+        } finally {
+            Thread.interrupted();
+            w2.close();
+        }
+        assertNoDescriptorLeak(before, "a release watch on an interrupted thread, then closed");
+    }
+
+    /**
+     * SPI15: making a watch that fails (a missing folder: ENOENT; a file: ENOTDIR) throws an
+     * {@link ErrnoException} and leaves nothing open, and many watches made and closed leave
+     * nothing open either.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI15_failedWatchesAndClosedWatchesLeaveNothingOpen() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path missing = dir.resolve("missing");
+        watch(dir).close();
+        int before = openDescriptors();
+        for (int i = 0; i < 100; i++) {
+            try (io.github.astlock.spi.ReleaseWatch w = watch(dir)) {
+                check(!w.await(1), "await(1 ns) on a quiet folder returned true");
+            }
+            assertErrno("watchForRelease(" + missing + ")", () -> ops().watchForRelease(missing), "ENOENT");
+            assertErrno("watchForRelease(" + file + ")", () -> ops().watchForRelease(file), "ENOTDIR");
+        }
+        assertNoDescriptorLeak(before, "100 release watches made and closed, and 200 that failed");
+    }
+
+    /**
+     * SPI15: a locker whose backend has no release watch of its own (the default of
+     * {@code watchForRelease}) still takes the lock once the C reference releases it: the library
+     * uses its shared watch then.
+     *
+     * @throws Exception when the check cannot be carried out
+     */
+    @Test
+    public final void SPI15_withoutAWatchOfItsOwnALockerStillTakesOverFromAsterisk() throws Exception {
+        LockBackendProviderWithoutWatch plain = new LockBackendProviderWithoutWatch(backend());
+        io.github.astlock.PathLocker locker = io.github.astlock.PathLocker.create(io.github.astlock.LockOptions.builder()
+                .mode(LockMode.LOCKFILE).timeout(Duration.ofSeconds(60)).build(), plain);
+        try (PeerProcess holder = Peers.asterisk(5, "hold", LockMode.LOCKFILE, dir)) {
+            holder.awaitLine("LOCK SUCCESS", Duration.ofSeconds(30));
+            java.util.concurrent.CompletableFuture<Object> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (io.github.astlock.PathLock l = locker.lock(dir)) {
+                    return "held";
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            check(!taken.isDone(), "the locker returned (" + (taken.isDone() ? taken.get() : "") + ") while the C "
+                    + "reference holds .lock");
+            holder.send("");
+            holder.awaitLine("UNLOCK", Duration.ofSeconds(30));
+            same("held", taken.get(60, java.util.concurrent.TimeUnit.SECONDS), "outcome of the lock after the C "
+                    + "reference released .lock, with no release watch in the backend");
+            check(plain.asked.get() > 0, "the library never asked the backend for a release watch");
+        }
+    }
+
+    /** The backend under test with the default {@code watchForRelease}: empty. */
+    private static final class LockBackendProviderWithoutWatch extends ForwardingBackend {
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        LockBackendProviderWithoutWatch(io.github.astlock.spi.LockBackendProvider delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public java.util.Optional<io.github.astlock.spi.ReleaseWatch> watchForRelease(Path dir) {
+            asked.incrementAndGet();
+            return java.util.Optional.empty();
+        }
     }
 
     /** SPI10: the provider's metadata is well-formed: id, priority, availability, modes. */
