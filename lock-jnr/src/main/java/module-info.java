@@ -15,8 +15,8 @@ module io.github.astlock.jnr {
     requires org.objectweb.asm.commons;
     requires org.objectweb.asm.util;
 
-    // Not an API: the binding of the *at system calls, which jnr-ffi implements in a class it
-    // generates outside this module and which must therefore see the interface.
+    // Not an API: the bindings of the *at and inotify system calls, which jnr-ffi implements in
+    // classes it generates outside this module and which must therefore see the interfaces.
     exports io.github.astlock.jnr.calls;
 
     provides io.github.astlock.spi.LockBackendProvider with io.github.astlock.jnr.JnrBackendProvider;

@@ -1,5 +1,6 @@
 package io.github.astlock.jnr;
 
+import io.github.astlock.jnr.calls.JnrWatchNatives;
 import io.github.astlock.spi.ErrnoException;
 import io.github.astlock.spi.InotifyWatch;
 import io.github.astlock.spi.NativePath;

@@ -46,6 +46,7 @@ class JnrModulePathTest {
         assertTrue(out.contains("module: io.github.astlock.jnr"), out);
         assertTrue(out.contains("usable=true"), out);
         assertTrue(out.contains("*at calls"), "the *at system calls are bound on the module path too: " + out);
+        assertTrue(out.contains("release watch: true"), "the inotify calls are bound on the module path too: " + out);
         for (String mode : List.of("LOCKFILE", "FLOCK", "BOTH")) {
             assertTrue(out.contains("locked " + mode + " true"), mode + ": " + out);
             assertTrue(out.contains("released " + mode + " true"), mode + ": " + out);

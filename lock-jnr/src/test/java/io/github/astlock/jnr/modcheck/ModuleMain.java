@@ -28,6 +28,9 @@ public final class ModuleMain {
         var jnr = LockBackends.list().stream().filter(b -> b.id().equals("jnr")).findFirst().orElseThrow();
         System.out.println("module: " + jnr.provider().orElseThrow().getClass().getModule().getName());
         System.out.println("availability: " + jnr.availability());
+        try (var watch = jnr.provider().orElseThrow().fileOps().watchForRelease(root).orElse(null)) {
+            System.out.println("release watch: " + (watch != null));
+        }
         for (LockMode mode : new LockMode[] {LockMode.LOCKFILE, LockMode.FLOCK, LockMode.BOTH}) {
             Path dir = Files.createDirectory(root.resolve(mode.name()));
             PathLocker locker = PathLocker.create(LockOptions.builder().mode(mode).build(), "jnr");

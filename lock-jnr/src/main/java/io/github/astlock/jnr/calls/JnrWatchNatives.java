@@ -1,8 +1,9 @@
-package io.github.astlock.jnr;
+package io.github.astlock.jnr.calls;
 
 /**
- * The C functions of {@link JnrWatchCalls}, as jnr-ffi binds them. Public only because jnr-ffi
- * implements it in a generated class; the package is not exported.
+ * The C functions of the backend's inotify watch, as jnr-ffi binds them. Not an API: public, in
+ * a package the module exports, only because jnr-ffi implements it in a class it generates
+ * outside this module (see {@link JnrAtCalls}).
  */
 public interface JnrWatchNatives {
     /**
