@@ -523,10 +523,9 @@ public final class LockfileProtocol implements LockProtocol {
          * that descriptor proves the inode and the bytes read from it prove the token, so no
          * separate {@code lstat} of the moved name is made (backends without descriptors still
          * make one). Content equal to the record we wrote proves the token without parsing it.
-         */
-        /**
-         * {@inheritDoc} A second call, which only the exit hook makes (racing the holder's own
-         * release while the JVM exits), does nothing.
+         *
+         * <p>A second call, which only the exit hook makes (racing the holder's own release while
+         * the JVM exits, see {@link ExitRelease}), does nothing.
          */
         @Override
         public synchronized void release() throws LockException {

@@ -73,6 +73,7 @@ final class JnaLibC implements LibC {
         /** @see LibC#write(int, byte[], long) */
         static native long write(int fd, byte[] buf, long count);
 
+        /** @see LibC#read(int, byte[], long) */
         static native long read(int fd, byte[] buf, long count);
 
         /** @see LibC#linkat(int, String, int, String, int) */
